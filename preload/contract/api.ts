@@ -1,0 +1,16 @@
+import type { AppInfo } from './dto/app.js';
+import type { ContextSummary } from './dto/cluster.js';
+
+/**
+ * Every call the renderer can make: method name → [argument, result]. This is the only place a
+ * method is named; `channels.ts` derives the runtime allow-list from `API_ARG_SCHEMAS`, whose type
+ * forces one entry per key. Each call takes one argument and returns one result.
+ */
+export interface Api {
+  'app.info': [arg: null, result: AppInfo];
+  'contexts.list': [arg: null, result: ContextSummary[]];
+}
+
+export type ApiMethod = keyof Api;
+export type ApiArg<M extends ApiMethod> = Api[M][0];
+export type ApiResult<M extends ApiMethod> = Api[M][1];

@@ -1,0 +1,48 @@
+import type { ApiMethod, EventTopic } from './index.js';
+import type { Schema } from './schema.js';
+
+/**
+ * Argument schema per method. The mapped type makes the compiler demand one entry per `Api` key,
+ * so `API_METHODS` below always covers the whole contract.
+ */
+export const API_ARG_SCHEMAS: { readonly [M in ApiMethod]: Schema } = {
+  'app.info': { type: 'null' },
+  'contexts.list': { type: 'null' },
+};
+
+/** Parameter schema per topic; same completeness guarantee as `API_ARG_SCHEMAS`. */
+export const EVENT_PARAM_SCHEMAS: { readonly [T in EventTopic]: Schema } = {
+  'session.status': { type: 'null' },
+};
+
+export const API_METHODS = Object.freeze(Object.keys(API_ARG_SCHEMAS)) as readonly ApiMethod[];
+export const EVENT_TOPICS = Object.freeze(Object.keys(EVENT_PARAM_SCHEMAS)) as readonly EventTopic[];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.hasOwn(API_ARG_SCHEMAS, name);
+}
+
+export function isEventTopic(name: unknown): name is EventTopic {
+  return typeof name === 'string' && Object.hasOwn(EVENT_PARAM_SCHEMAS, name);
+}
+
+/** Electron IPC channel names; the preload and `main/electron/ipc-bridge.ts` use only these. */
+export const IPC_CHANNELS = Object.freeze({
+  call: 'slicewise:call',
+  subscribe: 'slicewise:subscribe',
+  unsubscribe: 'slicewise:unsubscribe',
+  event: 'slicewise:event',
+});
+
+/** Name of the object the preload exposes on `window`. */
+export const PRELOAD_GLOBAL = 'slicewise';
+
+/** Browser-mode WebSocket path; the page connects to `ws://<host>/ws?token=<token>`. */
+export const WEB_SOCKET_PATH = '/ws';
+/** Query parameter and cookie carrying the per-launch browser-mode token. */
+export const WEB_TOKEN_PARAM = 'token';
+export const WEB_TOKEN_COOKIE = 'slicewise_token';
+/** Custom scheme and host the desktop window loads the renderer from. */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'slicewise';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;

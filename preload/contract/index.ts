@@ -1,0 +1,10 @@
+export type * from './api.js';
+export type * from './events.js';
+export type * from './errors.js';
+export type * from './envelope.js';
+export type * from './dto/app.js';
+export type * from './dto/cluster.js';
+export type { Schema } from './schema.js';
+export { checkSchema } from './schema.js';
+export * from './channels.js';
+export * from './bridge.js';
