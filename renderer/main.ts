@@ -3,6 +3,7 @@ import { PRELOAD_GLOBAL, WEB_SOCKET_PATH, WEB_TOKEN_PARAM, type Bridge, type Pre
 import { createIpcBridge } from './lib/bridge/ipc.js';
 import { createWebSocketBridge, webSocketUrl } from './lib/bridge/ws.js';
 import App from './App.svelte';
+import { bridgeContext } from './lib/context.js';
 import './app.css';
 
 // The one place that knows how the page is connected: the desktop preload exposes
@@ -10,10 +11,9 @@ import './app.css';
 function pickBridge(): Bridge {
   const preload = (window as unknown as Record<string, PreloadApi | undefined>)[PRELOAD_GLOBAL];
   if (preload) return createIpcBridge(preload);
-  const bridge = createWebSocketBridge(webSocketUrl(window.location, WEB_SOCKET_PATH, WEB_TOKEN_PARAM));
-  return bridge;
+  return createWebSocketBridge(webSocketUrl(window.location, WEB_SOCKET_PATH, WEB_TOKEN_PARAM));
 }
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-mount(App, { target, props: { bridge: pickBridge() } });
+mount(App, { target, context: bridgeContext(pickBridge()) });

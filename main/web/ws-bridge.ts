@@ -82,6 +82,7 @@ export function bindWebSocket(socket: WebSocket, dispatcher: Dispatcher, log: Lo
         }
         const sub: Subscription = { disposable: null, seq: 0, pending: undefined, hasPending: false };
         subscriptions.set(message.id, sub);
+        log.debug(`page subscribed to ${message.topic}`);
         // Acknowledge first so that the page sees the result before the first payload.
         send({ kind: 'result', id: message.id, ok: true, result: null });
         try {

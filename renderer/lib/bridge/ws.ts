@@ -9,6 +9,8 @@ import {
 
 /** Reconnect delays grow from the first to the last value and then stay there (ms). */
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000];
+/** WebSocket.OPEN; spelled out so the module also runs where no global WebSocket exists (Node 20 tests). */
+const OPEN = 1;
 /** A call made while disconnected waits this long for the socket before failing. */
 const CALL_WAIT_MS = 15_000;
 
@@ -50,7 +52,7 @@ export function createWebSocketBridge(url: string, createSocket: SocketFactory =
   };
 
   const send = (message: ClientMessage): boolean => {
-    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    if (!socket || socket.readyState !== OPEN) return false;
     socket.send(JSON.stringify(message));
     return true;
   };
@@ -123,7 +125,7 @@ export function createWebSocketBridge(url: string, createSocket: SocketFactory =
 
   const waitForOpen = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      if (socket?.readyState === WebSocket.OPEN) return resolve();
+      if (socket?.readyState === OPEN) return resolve();
       const timer = setTimeout(() => {
         waitingForOpen.delete(wake);
         reject(new BridgeError({ code: 'unreachable', message: 'Slicewise is not reachable; is `slicewise web` still running?' }));
