@@ -1,5 +1,5 @@
 import { BrowserWindow, type Session, type WebContents, type WebPreferences } from 'electron';
-import { APP_ORIGIN } from '../../preload/contract/index.js';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME } from '../../preload/contract/index.js';
 
 /**
  * The renderer's posture (Electron security checklist items 2–10, security.md SEC-01). Nothing here
@@ -24,10 +24,14 @@ export function webPreferences(preloadPath: string, session: Session, isPackaged
   };
 }
 
-/** True when `url` is a page of the app itself (app://slicewise/…), compared with a URL parser. */
+/**
+ * True when `url` is a page of the app itself (app://slicewise/…), compared with a URL parser. Node's
+ * URL gives non-special schemes the opaque origin "null", so scheme and host are compared instead.
+ */
 export function isAppUrl(url: string): boolean {
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    const parsed = new URL(url);
+    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && parsed.username === '' && parsed.password === '';
   } catch {
     return false;
   }
