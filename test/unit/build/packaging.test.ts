@@ -13,7 +13,11 @@ function isPackaged(path: string): boolean {
   for (const pattern of config.files as string[]) {
     const negate = pattern.startsWith('!');
     const glob = negate ? pattern.slice(1) : pattern;
-    const regex = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '\u0001').replace(/\*\*/g, '\u0002').replace(/\*/g, '[^/]*').replace(/\u0001/g, '(?:.*/)?').replace(/\u0002/g, '.*')}$`);
+    const source = glob
+      .split(/(\*\*\/|\*\*|\*)/)
+      .map((part) => (part === '**/' ? '(?:.*/)?' : part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+^${}()|[\]\\?]/g, '\\$&')))
+      .join('');
+    const regex = new RegExp(`^${source}$`);
     if (regex.test(path)) included = !negate;
   }
   return included;

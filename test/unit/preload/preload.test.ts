@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { FakeElectron } from '../../helpers/fake-electron.js';
 import { IPC_CHANNELS, PRELOAD_GLOBAL, type PreloadApi } from '../../../preload/contract/index.js';
 
-const fake = vi.hoisted(() => ({ electron: null as unknown as import('../../helpers/fake-electron.js').FakeElectron }));
+const fake = vi.hoisted(() => ({ electron: null as unknown as FakeElectron }));
 vi.mock('electron', async () => {
   const { createFakeElectron } = await import('../../helpers/fake-electron.js');
   fake.electron = createFakeElectron();

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createFakeElectron, FakeBrowserWindow, FakeSession, FakeWebContents } from '../../../helpers/fake-electron.js';
+import { FakeBrowserWindow, FakeSession, FakeWebContents, type FakeElectron } from '../../../helpers/fake-electron.js';
 
-const fake = vi.hoisted(() => ({ electron: null as unknown as ReturnType<typeof createFakeElectron> }));
+const fake = vi.hoisted(() => ({ electron: null as unknown as FakeElectron }));
 vi.mock('electron', async () => {
   const { createFakeElectron: create } = await import('../../../helpers/fake-electron.js');
   fake.electron = create();
