@@ -18,6 +18,12 @@ export class Theme {
     const media = window.matchMedia(DARK_QUERY);
     this.#systemDark = media.matches;
     media.addEventListener('change', (event) => (this.#systemDark = event.matches));
+    // Created at module load, before any component, so the attribute is right before charts read CSS.
+    $effect.root(() => {
+      $effect.pre(() => {
+        document.documentElement.dataset.theme = this.effective;
+      });
+    });
   }
 
   set(choice: ThemeChoice): void {
@@ -43,3 +49,6 @@ function readStored(): ThemeChoice | null {
     return null;
   }
 }
+
+/** The page's one theme; charts read `effective` so they redraw in the new colours. */
+export const theme = new Theme();
