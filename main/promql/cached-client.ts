@@ -1,0 +1,71 @@
+import type { PromBuildInfo, PromInstantResult, PromMetricMetadata, PromRangeResult } from '../../preload/contract/dto/promql.js';
+import type { PrometheusClient } from './client.js';
+
+interface Entry {
+  value: Promise<unknown>;
+  expiresMs: number;
+}
+
+/**
+ * Caches what changes slowly (label names and values, metadata, build info) for `maxAgeMs`, like
+ * codemirror-promql's CachedPrometheusClient, so completion while typing does not hammer the
+ * server. Queries are never cached. Failed lookups are forgotten at once.
+ */
+export class CachedPrometheusClient implements PrometheusClient {
+  readonly #inner: PrometheusClient;
+  readonly #maxAgeMs: number;
+  readonly #maxEntries: number;
+  readonly #entries = new Map<string, Entry>();
+  readonly #now: () => number;
+
+  constructor(inner: PrometheusClient, options: { maxAgeMs?: number; maxEntries?: number; now?: () => number } = {}) {
+    this.#inner = inner;
+    this.#maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
+    this.#maxEntries = options.maxEntries ?? 500;
+    this.#now = options.now ?? Date.now;
+  }
+
+  #cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = this.#now();
+    const hit = this.#entries.get(key);
+    if (hit && hit.expiresMs > now) {
+      // Re-insert to keep the map in least-recently-used order.
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+      return hit.value as Promise<T>;
+    }
+    const value = load();
+    this.#entries.set(key, { value, expiresMs: now + this.#maxAgeMs });
+    value.catch(() => {
+      if (this.#entries.get(key)?.value === value) this.#entries.delete(key);
+    });
+    while (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.#entries.delete(oldest);
+    }
+    return value;
+  }
+
+  buildInfo(signal?: AbortSignal): Promise<PromBuildInfo> {
+    return this.#cached('buildinfo', () => this.#inner.buildInfo(signal));
+  }
+  query(expr: string, atMs?: number, signal?: AbortSignal): Promise<PromInstantResult> {
+    return this.#inner.query(expr, atMs, signal);
+  }
+  queryRange(expr: string, startMs: number, endMs: number, stepMs: number, signal?: AbortSignal): Promise<PromRangeResult> {
+    return this.#inner.queryRange(expr, startMs, endMs, stepMs, signal);
+  }
+  labelNames(signal?: AbortSignal): Promise<string[]> {
+    return this.#cached('labels', () => this.#inner.labelNames(signal));
+  }
+  labelValues(label: string, signal?: AbortSignal): Promise<string[]> {
+    return this.#cached(`values:${label}`, () => this.#inner.labelValues(label, signal));
+  }
+  series(matchers: string[], startMs: number, endMs: number, signal?: AbortSignal): Promise<Record<string, string>[]> {
+    return this.#inner.series(matchers, startMs, endMs, signal);
+  }
+  metadata(metric?: string, signal?: AbortSignal): Promise<Record<string, PromMetricMetadata[]>> {
+    return this.#cached(`metadata:${metric ?? ''}`, () => this.#inner.metadata(metric, signal));
+  }
+}
