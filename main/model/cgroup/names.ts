@@ -58,7 +58,7 @@ export interface ParsedCgroupPath {
 }
 
 const CONTAINER_ID = /^[a-z0-9]{64}$/;
-const POD_STEM = /^pod([0-9a-fA-F_-]+)$/;
+const POD_STEM = /^pod([0-9a-zA-Z_-]+)$/;
 const SYSTEMD_UNIT_SUFFIX = /\.(slice|scope|service|socket|mount|swap|device|target|automount|path|timer)$/;
 const QOS_NAMES: ReadonlySet<string> = new Set(['burstable', 'besteffort']);
 
@@ -163,11 +163,12 @@ function classifyKubeletLevel(
   if (!underKubepods) {
     return name === 'kubepods' ? { raw, name, kind: 'slice', isKubelet: true } : undefined;
   }
-  if (parent?.name === 'kubepods' && parent.kind === 'slice' && QOS_NAMES.has(name)) {
+  if (!parent?.isKubelet) return undefined;
+  if (parent.name === 'kubepods' && parent.kind === 'slice' && QOS_NAMES.has(name)) {
     return { raw, name, kind: 'qos', isKubelet: true, qos: name as QosClass };
   }
   const pod = POD_STEM.exec(own);
-  if (pod && (parent?.kind === 'qos' || (parent?.kind === 'slice' && parent.name === 'kubepods'))) {
+  if (pod && (parent.kind === 'qos' || (parent.kind === 'slice' && parent.name === 'kubepods'))) {
     const podUid = spelling === 'systemd' ? unescapeSystemdPart(pod[1]) : pod[1];
     const qos: QosClass = parent.kind === 'qos' ? (parent.qos as QosClass) : 'guaranteed';
     return { raw, name: `pod${podUid}`, kind: 'pod', isKubelet: true, qos, podUid };
