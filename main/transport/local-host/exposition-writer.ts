@@ -1,0 +1,62 @@
+/**
+ * Writes metric families in the Prometheus text format 0.0.4 (prometheus/docs
+ * docs/instrumenting/exposition_formats.md): `# HELP`, `# TYPE`, then one line per sample with
+ * label values escaped (`\\`, `\"`, `\n`) and an optional millisecond timestamp. The local reader
+ * uses it so "this machine" enters the pipeline exactly like a scraped exporter.
+ */
+
+export interface LocalSample {
+  /** Label names in the order to write them (the readers keep them sorted by name, like client_golang). */
+  labels: Record<string, string>;
+  value: number;
+  timestampMs?: number | null;
+}
+
+export interface MetricFamily {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge' | 'untyped';
+  samples: LocalSample[];
+}
+
+function escapeLabelValue(value: string): string {
+  return value.replace(/[\\"\n]/g, (char) => (char === '\\' ? '\\\\' : char === '"' ? '\\"' : '\\n'));
+}
+
+function escapeHelp(help: string): string {
+  return help.replace(/[\\\n]/g, (char) => (char === '\\' ? '\\\\' : '\\n'));
+}
+
+function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return '+Inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
+  return String(value);
+}
+
+/** Formats families as exposition text; families without samples are left out. */
+export function formatExposition(families: readonly MetricFamily[]): string {
+  const lines: string[] = [];
+  for (const family of families) {
+    if (family.samples.length === 0) continue;
+    lines.push(`# HELP ${family.name} ${escapeHelp(family.help)}`, `# TYPE ${family.name} ${family.type}`);
+    for (const sample of family.samples) {
+      const pairs = Object.entries(sample.labels).map(([name, value]) => `${name}="${escapeLabelValue(value)}"`);
+      const series = pairs.length > 0 ? `${family.name}{${pairs.join(',')}}` : family.name;
+      const timestamp = sample.timestampMs === undefined || sample.timestampMs === null ? '' : ` ${Math.round(sample.timestampMs)}`;
+      lines.push(`${series} ${formatValue(sample.value)}${timestamp}`);
+    }
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/** Flattens families into parser-shaped samples (`{name, labels, value, timestampMs}`), skipping the text round trip. */
+export function familiesToSamples(families: readonly MetricFamily[]): { name: string; labels: Record<string, string>; value: number; timestampMs: number | null }[] {
+  const samples: { name: string; labels: Record<string, string>; value: number; timestampMs: number | null }[] = [];
+  for (const family of families) {
+    for (const sample of family.samples) {
+      samples.push({ name: family.name, labels: sample.labels, value: sample.value, timestampMs: sample.timestampMs ?? null });
+    }
+  }
+  return samples;
+}
