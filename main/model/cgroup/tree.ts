@@ -1,3 +1,4 @@
+import type { ParsedSample } from '../../scrape/exposition/samples.js';
 import {
   normalizeCgroupPath,
   parentCgroupPath,
@@ -9,16 +10,8 @@ import {
   type QosClass,
 } from './names.js';
 
-/**
- * One sample as the exposition parser returns it (`main/scrape/exposition/samples.ts` ParsedSample;
- * same shape, so its arrays are accepted as they are).
- */
-export interface CgroupSample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-  timestampMs: number | null;
-}
+/** One sample as the exposition parser returns it (`readSamples`); the local reader produces the same shape. */
+export type CgroupSample = ParsedSample;
 
 /** A pod as the cluster cache knows it; joins the pod and container cgroups to Kubernetes names. */
 export interface PodMeta {

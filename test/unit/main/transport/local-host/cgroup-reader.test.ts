@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detectCgroupLayout } from '../../../../../main/transport/local-host/cgroup-layout.js';
 import { listLocalCgroupIds, readLocalCgroupExposition, readLocalCgroupFamilies } from '../../../../../main/transport/local-host/cgroup-reader.js';
@@ -7,6 +7,9 @@ import type { MetricFamily } from '../../../../../main/transport/local-host/expo
 import { AppError } from '../../../../../main/util/app-error.js';
 import { SYNTHETIC_PROC, writeTree } from '../../../../helpers/cgroup-fs.js';
 import { tempDir } from '../../../../helpers/processes.js';
+
+/** An exposition parser that is not ours (npm parse-prometheus-text-format, untyped), as an oracle for the writer. */
+const parsePrometheusTextFormat = createRequire(import.meta.url)('parse-prometheus-text-format') as (text: string) => unknown;
 
 const NOW = 1_700_000_000_000;
 const POD = 'kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0424a739_74d9_46f1_ba60_b5dcefb83545.slice';
