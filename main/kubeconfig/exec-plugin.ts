@@ -179,7 +179,7 @@ export async function runExecPlugin(request: ExecRunRequest): Promise<ExecRunRes
   const stderrText = shortStderr(redactPluginOutput(outcome.stderr.toString('utf8'), secrets));
 
   if (outcome.failure === 'timeout') {
-    throw new AppError('timeout', `${who} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped.`, {
+    throw new AppError('timeout', `${who} did not finish within ${formatDuration(timeoutMs)} and was stopped.`, {
       hint: 'Plugins that open a browser or wait for input cannot run here; log in once in a terminal (for example with kubectl), then retry.',
     });
   }
@@ -245,4 +245,10 @@ function shortStderr(text: string): string {
 
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+/** `300 ms`, `1.5 s`, `60 s`: durations in messages. */
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
  *
  * Modes: `token` (default; token `<STUB_TOKEN_PREFIX>-<run number>`, valid `STUB_TTL_MS` ms if set),
  * `cert` (returns STUB_CERT_FILE/STUB_KEY_FILE contents), `sleep` (writes its pid, then sleeps 30 s),
- * `huge` (prints 2 MiB), `fail` (writes STUB_STDERR to stderr, exits 3), `not-json`,
+ * `huge` (prints 2 MiB), `fail` (exits 3); STUB_STDERR_FILE's contents go to stderr in every mode (not an env value, which
+ * would be redacted as a whole), `not-json`,
  * `wrong-version` (answers with the other apiVersion).
  */
 export const STUB_SOURCE = `
@@ -24,7 +25,7 @@ const info = JSON.parse(process.env.KUBERNETES_EXEC_INFO || '{}');
 const apiVersion = info.apiVersion || 'client.authentication.k8s.io/v1';
 const mode = process.env.STUB_MODE || 'token';
 const answer = (status, version = apiVersion) => process.stdout.write(JSON.stringify({ kind: 'ExecCredential', apiVersion: version, status }));
-if (process.env.STUB_STDERR) process.stderr.write(process.env.STUB_STDERR + '\\n');
+if (process.env.STUB_STDERR_FILE) process.stderr.write(fs.readFileSync(process.env.STUB_STDERR_FILE, 'utf8'));
 if (mode === 'sleep') {
   fs.writeFileSync(path.join(dir, 'pid'), String(process.pid));
   setTimeout(() => answer({ token: 'too-late' }), 30000);

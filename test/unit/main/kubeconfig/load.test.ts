@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultKubeconfigPaths, loadKubeconfig } from '../../../../main/kubeconfig/load.js';
-import { AppError } from '../../../../main/util/app-error.js';
+import type { AppError } from '../../../../main/util/app-error.js';
 import { fixturePath } from '../../../helpers/fixtures.js';
 import { CANARY, canariesIn, writeKubeconfig } from '../../../helpers/kubeconfig.js';
 import { tempDir } from '../../../helpers/processes.js';
