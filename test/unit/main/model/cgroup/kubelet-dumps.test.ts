@@ -153,6 +153,10 @@ function samplesOf(...parts: string[]) {
   return samples;
 }
 
+it('covers all four complete kubelet dumps', () => {
+  expect(DUMPS.map((dump) => dump.file).sort()).toEqual([...KUBELET_DUMPS].sort());
+});
+
 describe.each(DUMPS)('kubelet dump $file', (dump) => {
   const samples = () => samplesOf('cadvisor', 'kubelet', dump.file);
 
