@@ -185,8 +185,9 @@ export class ExpositionParser {
    */
   tryKnownSeries(key: string): boolean {
     const start = this.#pos;
-    if (!this.text.startsWith(key, start)) return false;
     const end = start + key.length;
+    // slice + === is a memcmp against a flat key; String#startsWith is a per-character loop.
+    if (this.text.slice(start, end) !== key) return false;
     const c = this.text.charCodeAt(end);
     if (c !== SPACE && (this.isOpenMetrics || c !== TAB)) return false;
     this.lineStart = start;

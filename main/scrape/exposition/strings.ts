@@ -2,14 +2,18 @@
 //
 // `text.slice()` in V8 returns a "sliced string" that points into its parent, so keeping one label
 // value from a 10 MB scrape would keep the whole 10 MB alive. Strings that are cached across scrapes
-// (series keys, label names and values) are detached first: concatenating makes a cons string and
-// slicing that flattens it into a fresh buffer of only these characters (V8
-// Factory::NewProperSubString flattens cons strings before slicing).
+// (series keys, label names and values) are copied into fresh flat strings first. A flat copy also
+// matters for speed: comparing a slice of the next scrape against a flat cached key is a memcmp,
+// several times faster than against another sliced string (measured in test/bench).
+import { Buffer } from 'node:buffer';
 
-/** A copy of `value` that shares no memory with the string it was sliced from. */
+/**
+ * A flat copy of `value` that shares no memory with the string it was sliced from. Lone UTF-16
+ * surrogates (impossible in text decoded from UTF-8) would become U+FFFD.
+ */
 export function detachString(value: string): string {
   if (value.length === 0) return '';
-  return (' ' + value).slice(1);
+  return Buffer.from(value, 'utf8').toString('utf8');
 }
 
 /** Number of bytes `value` takes in UTF-8 (lone surrogates count as 3, as TextEncoder writes U+FFFD). */
