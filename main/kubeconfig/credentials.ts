@@ -67,8 +67,10 @@ export function authKindOf(user: UserEntry | undefined): AuthKind {
   if (!user) return 'none';
   if (user.exec) return 'exec';
   if (user.authProvider) return 'auth-provider';
-  if (user.token) return 'token';
+  // client-go: "The last successfully read value [of BearerTokenFile] takes precedence over
+  // BearerToken" (rest.Config); kubectl sends the file's token when both are set.
   if (user.tokenFile) return 'token-file';
+  if (user.token) return 'token';
   if (user.username || user.password) return 'basic';
   if (user.clientCertificate || user.clientCertificateData) return 'client-cert';
   return 'none';
@@ -96,8 +98,8 @@ export function createCredentials(user: UserEntry | undefined, target: Credentia
       }),
     );
   }
-  if (user.token) return new StaticCredentials(kind, userName, { ...extraHeaders, Authorization: `Bearer ${user.token}` }, certs, `The token of user "${userName}" was rejected; get a new one and update the kubeconfig.`);
   if (user.tokenFile) return new TokenFileCredentials(userName, user.tokenFile, extraHeaders, certs, options.now ?? Date.now);
+  if (user.token) return new StaticCredentials(kind, userName, { ...extraHeaders, Authorization: `Bearer ${user.token}` }, certs, `The token of user "${userName}" was rejected; get a new one and update the kubeconfig.`);
   if (user.username || user.password) {
     const basic = Buffer.from(`${user.username ?? ''}:${user.password ?? ''}`).toString('base64');
     return new StaticCredentials(kind, userName, { ...extraHeaders, Authorization: `Basic ${basic}` }, certs, `The username and password of user "${userName}" were rejected.`);
