@@ -4,6 +4,8 @@ export type * from './errors.js';
 export type * from './envelope.js';
 export type * from './dto/app.js';
 export type * from './dto/cluster.js';
+export type * from './dto/targets.js';
+export type * from './dto/promql.js';
 export type { Schema } from './schema.js';
 export { checkSchema } from './schema.js';
 export * from './channels.js';

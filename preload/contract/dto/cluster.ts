@@ -23,9 +23,70 @@ export type SessionState = 'idle' | 'connecting' | 'ready' | 'degraded' | 'error
 /** The state of the connection to the selected context, pushed whenever it changes. */
 export interface SessionStatus {
   state: SessionState;
+  /** A kubeconfig context, or the local machine. */
+  kind?: 'cluster' | 'local';
   context?: string;
+  /** Namespace filter of the views; null or absent means all namespaces. */
+  namespace?: string | null;
+  /** Per-resource watch state while connected. */
+  resources?: ResourceStatus[];
   /** One sentence the UI can show as is. */
   message?: string;
   /** Epoch ms of the last change. */
   sinceMs: number;
+}
+
+export interface NodeCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+}
+
+/** One node as the Cluster view lists it; usage figures are null until its cAdvisor was scraped. */
+export interface NodeSummary {
+  name: string;
+  roles: string[];
+  /** null when the Ready condition is missing or Unknown. */
+  ready: boolean | null;
+  unschedulable: boolean;
+  kubeletVersion: string;
+  containerRuntime: string;
+  osImage: string;
+  kernelVersion: string;
+  architecture: string;
+  internalIp?: string;
+  cpuCapacityCores: number | null;
+  memoryCapacityBytes: number | null;
+  cpuAllocatableCores: number | null;
+  memoryAllocatableBytes: number | null;
+  podCount: number;
+  conditions: NodeCondition[];
+  createdMs: number | null;
+  /** Current CPU use of the node's root cgroup, from kubelet cAdvisor. */
+  cpuUsedCores: number | null;
+  memoryWorkingSetBytes: number | null;
+}
+
+/** State of one watched resource in the session's cache. */
+export interface ResourceStatus {
+  resource: string;
+  state: 'starting' | 'listing' | 'watching' | 'backoff' | 'forbidden' | 'stopped';
+  synced: boolean;
+  objectCount: number;
+  note?: string;
+  lastError?: string;
+}
+
+/** An exec credential plugin waiting for the user's permission to run (security.md §3). */
+export interface ExecConsentRequest {
+  id: string;
+  contextName: string;
+  kubeconfigPath: string;
+  /** Absolute path of the command as it will be run. */
+  command: string;
+  args: string[];
+  /** Names only; values are never shown or sent. */
+  envNames: string[];
+  server: string;
 }
