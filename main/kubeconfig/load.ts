@@ -67,6 +67,8 @@ export interface ResolvedContext {
 export interface KubeconfigSet {
   /** The files that were considered, absolute, in precedence order. */
   readonly paths: readonly string[];
+  /** The files that were read and parsed (possibly with entry problems); a subset of `paths`. */
+  readonly loadedPaths: readonly string[];
   /** Every context, sorted by name, with no secrets (safe to send to the renderer). */
   readonly contexts: readonly ContextSummary[];
   readonly currentContext?: string;
@@ -106,6 +108,7 @@ export function loadKubeconfig(paths?: readonly string[], options: LoadOptions =
   const contexts = new Map<string, ContextEntry>();
   let currentContext: string | undefined;
   let found = 0;
+  const loadedPaths: string[] = [];
 
   for (const path of files) {
     let text: string;
@@ -120,6 +123,7 @@ export function loadKubeconfig(paths?: readonly string[], options: LoadOptions =
     found += 1;
     const parsed = parseKubeconfig(text, path);
     problems.push(...parsed.problems);
+    if (parsed.loaded) loadedPaths.push(path);
     // First file wins per name; within a file the parser already kept the first.
     for (const entry of parsed.clusters) if (!clusters.has(entry.name)) clusters.set(entry.name, entry);
     for (const entry of parsed.users) if (!users.has(entry.name)) users.set(entry.name, entry);
@@ -138,6 +142,7 @@ export function loadKubeconfig(paths?: readonly string[], options: LoadOptions =
 
   return {
     paths: files,
+    loadedPaths,
     contexts: summaries,
     currentContext,
     problems,
