@@ -1,9 +1,10 @@
 import { APP_VERSION } from '../core/version.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type Command } from './command.js';
+import { cglsCommand } from './commands/cgls.js';
 import { contextsCommand } from './commands/contexts.js';
 import { webCommand } from './commands/web.js';
 
-const COMMANDS: readonly Command[] = [webCommand, contextsCommand];
+const COMMANDS: readonly Command[] = [webCommand, contextsCommand, cglsCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
