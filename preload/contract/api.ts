@@ -1,5 +1,5 @@
 import type { AppInfo } from './dto/app.js';
-import type { ContextSummary } from './dto/cluster.js';
+import type { ContextSummary, SessionStatus } from './dto/cluster.js';
 
 /**
  * Every call the renderer can make: method name → [argument, result]. This is the only place a
@@ -9,6 +9,13 @@ import type { ContextSummary } from './dto/cluster.js';
 export interface Api {
   'app.info': [arg: null, result: AppInfo];
   'contexts.list': [arg: null, result: ContextSummary[]];
+  /** Opens a kubeconfig context, or this machine (`local: true`), closing the current session first. */
+  'session.open': [arg: { context?: string; local?: boolean; namespace?: string }, result: SessionStatus];
+  'session.close': [arg: null, result: null];
+  /** Limits the namespaced views to one namespace; absent means all namespaces. */
+  'session.setNamespace': [arg: { namespace?: string }, result: null];
+  /** The user's answer to an exec-plugin consent request. */
+  'exec.answer': [arg: { id: string; decision: 'once' | 'always' | 'deny' }, result: null];
 }
 
 export type ApiMethod = keyof Api;

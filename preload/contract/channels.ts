@@ -8,11 +8,29 @@ import type { Schema } from './schema.js';
 export const API_ARG_SCHEMAS: { readonly [M in ApiMethod]: Schema } = {
   'app.info': { type: 'null' },
   'contexts.list': { type: 'null' },
+  'session.open': {
+    type: 'object',
+    props: {
+      context: { type: 'string', maxLength: 253, optional: true },
+      local: { type: 'boolean', optional: true },
+      namespace: { type: 'string', maxLength: 63, optional: true },
+    },
+  },
+  'session.close': { type: 'null' },
+  'session.setNamespace': { type: 'object', props: { namespace: { type: 'string', maxLength: 63, optional: true } } },
+  'exec.answer': {
+    type: 'object',
+    props: { id: { type: 'string', maxLength: 64 }, decision: { type: 'enum', values: ['once', 'always', 'deny'] } },
+  },
 };
 
 /** Parameter schema per topic; same completeness guarantee as `API_ARG_SCHEMAS`. */
 export const EVENT_PARAM_SCHEMAS: { readonly [T in EventTopic]: Schema } = {
   'session.status': { type: 'null' },
+  'contexts.all': { type: 'null' },
+  'exec.consents': { type: 'null' },
+  'cluster.nodes': { type: 'null' },
+  'targets.list': { type: 'null' },
 };
 
 export const API_METHODS = Object.freeze(Object.keys(API_ARG_SCHEMAS)) as readonly ApiMethod[];

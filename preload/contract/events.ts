@@ -1,4 +1,5 @@
-import type { SessionStatus } from './dto/cluster.js';
+import type { ContextSummary, ExecConsentRequest, NodeSummary, SessionStatus } from './dto/cluster.js';
+import type { TargetSummary } from './dto/targets.js';
 
 /**
  * Every topic the renderer can subscribe to: topic name → [subscription parameters, payload].
@@ -7,6 +8,12 @@ import type { SessionStatus } from './dto/cluster.js';
  */
 export interface Events {
   'session.status': [params: null, payload: SessionStatus];
+  /** The kubeconfig contexts, again whenever a kubeconfig file changes, with per-file problems. */
+  'contexts.all': [params: null, payload: { contexts: ContextSummary[]; problems: string[]; localAvailable: boolean }];
+  /** Exec plugins waiting for permission; empty when none. */
+  'exec.consents': [params: null, payload: ExecConsentRequest[]];
+  'cluster.nodes': [params: null, payload: NodeSummary[]];
+  'targets.list': [params: null, payload: TargetSummary[]];
 }
 
 export type EventTopic = keyof Events;

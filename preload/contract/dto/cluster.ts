@@ -28,6 +28,8 @@ export interface SessionStatus {
   context?: string;
   /** Namespace filter of the views; null or absent means all namespaces. */
   namespace?: string | null;
+  /** Namespaces that have pods in the cache, for the namespace picker. */
+  namespaces?: string[];
   /** Per-resource watch state while connected. */
   resources?: ResourceStatus[];
   /** One sentence the UI can show as is. */
