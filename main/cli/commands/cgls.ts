@@ -321,7 +321,7 @@ export function renderTree(
   ].filter(Boolean);
   const headline = [
     `Control groups of ${context.description}`,
-    `driver ${context.driver}`,
+    ...(context.driver === 'unknown' ? [] : [`driver ${context.driver}`]),
     ...machine,
     `${totals.pods} pods, ${totals.containers} containers`,
     context.hasRates ? 'CPU in cores' : 'one reading: CPU and IO are cumulative',

@@ -28,6 +28,8 @@ import { formatExposition, type MetricFamily } from './exposition-writer.js';
  * - PSI (`cpu|memory|io.pressure`, v2 or the hybrid cgroup2 mount): `some` → waiting, `full` → stalled.
  * - Threads: `pids.current` / `pids.max` (cAdvisor's container_threads[_max] come from the pids controller).
  * - Network is per namespace, not per cgroup: the host's interfaces (/proc/net/dev) go on `id="/"`.
+ * - `container_last_seen` (epoch seconds) is written for every cgroup, so each one appears even
+ *   when none of its files could be read.
  */
 export interface LocalCgroupOptions {
   /** /proc of this machine (diskstats, net/dev, cpuinfo, meminfo). */
@@ -76,6 +78,7 @@ const HELP: Record<string, [string, MetricFamily['type']]> = {
   container_fs_reads_total: ['Cumulative count of reads completed', 'counter'],
   container_fs_writes_bytes_total: ['Cumulative count of bytes written', 'counter'],
   container_fs_writes_total: ['Cumulative count of writes completed', 'counter'],
+  container_last_seen: ['Last time a container was seen by the exporter', 'gauge'],
   container_memory_cache: ['Number of bytes of page cache memory.', 'gauge'],
   container_memory_failcnt: ['Number of memory usage hits limits', 'counter'],
   container_memory_mapped_file: ['Size of memory mapped files in bytes.', 'gauge'],
@@ -328,6 +331,8 @@ function readCgroup(entry: CgroupEntry, layout: CgroupLayout, reader: FileReader
   const id = entry.id;
   const labels = cgroupLabels(id);
   const v2 = v2Dir(entry, layout);
+  // Every cgroup gets this series (as in cAdvisor), so cgroups without readable figures still show up.
+  out.add('container_last_seen', labels, Math.floor(tsMs / 1000), tsMs);
   const read = (place: { dir: string; files: Set<string> } | undefined, file: string): string | undefined =>
     place && place.files.has(file) ? reader.read(join(place.dir, file)) : undefined;
 

@@ -94,7 +94,9 @@ describe('local cgroup reader, pure cgroup v2', () => {
   });
 
   it('reads CPU, memory, IO, pressure and threads the way cAdvisor reports them', async () => {
-    const { families } = await read();
+    const { families, cgroupIds } = await read();
+    // Every cgroup is seen, figures or not (epoch seconds).
+    expect(families.find((family) => family.name === 'container_last_seen')?.samples.map((sample) => [sample.labels.id, sample.value])).toEqual(cgroupIds.map((id) => [id, 1_700_000_000]));
     const pod = `/${POD}`;
     // µs → s
     expect(valueOf(families, 'container_cpu_usage_seconds_total', '/', { cpu: 'total' })).toBe(5);
@@ -280,7 +282,7 @@ describe('local cgroup reader, pure cgroup v1', () => {
     expect(valueOf(families, 'container_threads_max', docker)).toBe(4915);
     // v1 has no PSI; systemd-only cgroups have no figures at all.
     expect(families.some((family) => family.name.startsWith('container_pressure_'))).toBe(false);
-    expect(families.some((family) => family.samples.some((sample) => sample.labels.id === '/user.slice'))).toBe(false);
+    expect(families.filter((family) => family.samples.some((sample) => sample.labels.id === '/user.slice')).map((family) => family.name)).toEqual(['container_last_seen']);
   });
 });
 
