@@ -212,9 +212,18 @@ export async function startApiServer(backend: ApiBackend, tls: { key: string; ce
     const watch = params.get('watch') === 'true' || params.get('watch') === '1';
     let identity: Identity | null = null;
     let path = url.pathname;
-    res.on('finish', () => record(req, identity, res.statusCode, path, query, { watch }));
+    // Recorded when the status is decided (not at the end), so open watches are visible at once.
+    let recorded = false;
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.writeHead = ((...args: unknown[]) => {
+      if (!recorded) {
+        recorded = true;
+        record(req, identity, Number(args[0]), path, query, { watch });
+      }
+      return writeHead(...args);
+    }) as typeof res.writeHead;
     res.on('close', () => {
-      if (!res.writableFinished) record(req, identity, res.statusCode, path, query, { watch });
+      if (!recorded) record(req, identity, res.statusCode, path, query, { watch });
     });
     try {
       const segments = decodeSegments(url.pathname);

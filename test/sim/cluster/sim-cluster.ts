@@ -303,7 +303,11 @@ export class SimCluster implements ApiBackend {
       workload.replicaSets.push({ name: `${spec.name}-${hash}`, uid: this.names.uid(), hash });
     }
     if (spec.kind === 'DaemonSet') {
-      for (const state of this.#nodes.values()) this.#createPodFor(workload, state, 'running', this.options.startMs);
+      const selector = spec.template.nodeSelector ?? {};
+      for (const state of this.#nodes.values()) {
+        if (spec.nodeName && state.node.metadata.name !== spec.nodeName) continue;
+        if (Object.entries(selector).every(([k, v]) => state.node.metadata.labels?.[k] === v)) this.#createPodFor(workload, state, 'running', this.options.startMs);
+      }
     } else {
       for (let i = 0; i < replicas; i++) this.#createPodFor(workload, this.#pickNode(workload, i), 'running', this.options.startMs, i);
     }
