@@ -91,6 +91,7 @@ class SeriesEntry implements SampleIdentity {
 }
 
 let epochCounter = 0;
+const NO_LABELS: string[] = [];
 
 /**
  * Decodes the scrapes of one target. Keep one per target for the cache to pay off; it is not
@@ -147,6 +148,7 @@ export class ScrapeDecoder {
     const prevLength = prev.length;
     const order: SeriesEntry[] = [];
     const created: SeriesEntry[] = [];
+    const newSeries: NewSeries[] = [];
     const sampleLimit = this.#limits.samples;
 
     let capacity = Math.max(256, prevLength + (prevLength >> 3) + 16);
@@ -176,7 +178,7 @@ export class ScrapeDecoder {
           const key = parser.seriesKey();
           entry = this.#cache.get(key);
           if (entry === undefined) {
-            entry = this.#create(parser);
+            entry = this.#create(parser, newSeries);
             created.push(entry);
           } else if (entry.orderIndex < prevLength && prev[entry.orderIndex] === entry) {
             predict = entry.orderIndex + 1;
@@ -218,11 +220,6 @@ export class ScrapeDecoder {
     }
 
     this.#order = order;
-    const newSeries: NewSeries[] = created.map((entry) => {
-      const labels: string[] = [];
-      for (let i = 0; i < entry.labelNames.length; i++) labels.push(entry.labelNames[i], entry.labelValues[i]);
-      return { ref: entry.ref, name: entry.name, labels };
-    });
     const familyList = checker ? checker.families : textFamilies!.finish();
     const signature = familiesSignature(familyList);
     const families = signature === this.#familiesSignature ? null : familyList;
@@ -243,8 +240,8 @@ export class ScrapeDecoder {
     };
   }
 
-  /** Parses, validates against the label limits and caches the parser's current series. */
-  #create(parser: ExpositionParser): SeriesEntry {
+  /** Parses, validates against the label limits and caches the parser's current series; records its announcement in `newSeries`. */
+  #create(parser: ExpositionParser, newSeries: NewSeries[]): SeriesEntry {
     const limits = this.#limits;
     const labelCount = parser.labelCount;
     const name = parser.metricName();
@@ -254,8 +251,9 @@ export class ScrapeDecoder {
         `series "${name}" has ${labelCount + 1 + this.#targetLabelCount} labels, more than the label_limit of ${limits.labels}`,
       );
     }
-    const names: string[] = new Array(labelCount);
-    const values: string[] = new Array(labelCount);
+    // Text expositions need the labels only once, for the announcement; OpenMetrics keeps them
+    // on the entry for the family rules of later scrapes.
+    const flat: string[] = new Array(2 * labelCount);
     for (let i = 0; i < labelCount; i++) {
       const labelName = parser.labelNames[i];
       const labelValue = parser.labelValues[i];
@@ -275,8 +273,8 @@ export class ScrapeDecoder {
           `the value of label "${labelName}" of "${name}" is ${utf8ByteLength(labelValue)} bytes, more than the label_value_length_limit of ${limits.labelValueLengthBytes}`,
         );
       }
-      names[i] = this.#strings.intern(labelName);
-      values[i] = this.#strings.intern(labelValue);
+      flat[2 * i] = this.#strings.intern(labelName);
+      flat[2 * i + 1] = this.#strings.intern(labelValue);
     }
     let nameInfo = this.#names.get(name);
     if (nameInfo === undefined) {
@@ -284,8 +282,19 @@ export class ScrapeDecoder {
       this.#names.set(nameInfo.name, nameInfo);
     }
     const key = detachString(parser.seriesKey());
+    let names = NO_LABELS;
+    let values = NO_LABELS;
+    if (parser.isOpenMetrics && labelCount > 0) {
+      names = new Array(labelCount);
+      values = new Array(labelCount);
+      for (let i = 0; i < labelCount; i++) {
+        names[i] = flat[2 * i];
+        values[i] = flat[2 * i + 1];
+      }
+    }
     const entry = new SeriesEntry(key, this.#nextRef++, nameInfo, names, values);
     this.#cache.set(key, entry);
+    newSeries.push({ ref: entry.ref, name: nameInfo.name, labels: flat });
     return entry;
   }
 

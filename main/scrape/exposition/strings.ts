@@ -12,7 +12,8 @@ import { Buffer } from 'node:buffer';
  * surrogates (impossible in text decoded from UTF-8) would become U+FFFD.
  */
 export function detachString(value: string): string {
-  if (value.length === 0) return '';
+  // V8 copies substrings shorter than 13 characters (SlicedString::kMinLength) instead of slicing.
+  if (value.length < 13) return value;
   return Buffer.from(value, 'utf8').toString('utf8');
 }
 
