@@ -3,8 +3,10 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type Command
 import { cglsCommand } from './commands/cgls.js';
 import { contextsCommand } from './commands/contexts.js';
 import { webCommand } from './commands/web.js';
+import { parseCommand } from './commands/parse.js';
+import { scrapeCommand } from './commands/scrape.js';
 
-const COMMANDS: readonly Command[] = [webCommand, contextsCommand, cglsCommand];
+const COMMANDS: readonly Command[] = [webCommand, contextsCommand, cglsCommand, parseCommand, scrapeCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
