@@ -13,7 +13,7 @@ import type { Node, Pod } from './kube-object.js';
 export function prometheusConfigYaml(input: { dir: string; clusterName: string; caFile: string; token: string }): string {
   return stringify(
     {
-      global: { scrape_interval: '10s', scrape_timeout: '5s', evaluation_interval: '30s', external_labels: { cluster: input.clusterName } },
+      global: { scrape_interval: '5s', scrape_timeout: '4s', evaluation_interval: '30s', external_labels: { cluster: input.clusterName } },
       scrape_configs: [
         { job_name: 'kubernetes-pods', honor_labels: false, file_sd_configs: [{ files: [`${input.dir}/targets-pods.json`], refresh_interval: '5s' }] },
         {

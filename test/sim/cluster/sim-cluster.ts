@@ -161,8 +161,8 @@ export class SimCluster implements ApiBackend {
   async start(): Promise<void> {
     const { scenario } = this.options;
     this.options.prepare?.(this);
-    this.#buildNamespaces(scenario);
     this.#buildNodes(scenario);
+    this.#buildNamespaces(scenario);
     for (const state of this.#nodes.values()) this.#buildDumpPods(state, scenario);
     for (const workload of scenario.workloads ?? []) this.#buildWorkload(workload);
     this.#buildServices(scenario);
@@ -176,12 +176,20 @@ export class SimCluster implements ApiBackend {
     });
   }
 
+  /** When the cluster was created: a little before its oldest node. */
+  get #birthMs(): number {
+    let oldest = this.options.startMs - 600_000;
+    for (const state of this.#nodes.values()) oldest = Math.min(oldest, Date.parse(state.node.metadata.creationTimestamp));
+    return oldest - 30_000;
+  }
+
   #buildNamespaces(scenario: Scenario): void {
-    const names = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(scenario.namespaces ?? []), ...(scenario.workloads ?? []).map((w) => w.namespace), ...(scenario.services ?? []).map((s) => s.namespace)]);
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) this.#ensureNamespace(name, this.#birthMs);
+    const names = new Set([...(scenario.namespaces ?? []), ...(scenario.workloads ?? []).map((w) => w.namespace), ...(scenario.services ?? []).map((s) => s.namespace)]);
     for (const name of names) this.#ensureNamespace(name);
   }
 
-  #ensureNamespace(name: string, createdMs = this.options.startMs - 600_000): void {
+  #ensureNamespace(name: string, createdMs = this.options.startMs - 60_000): void {
     if (this.store.get('namespaces', undefined, name)) return;
     const ns: Namespace = {
       apiVersion: 'v1',
@@ -211,7 +219,7 @@ export class SimCluster implements ApiBackend {
     const { dump } = state;
     const shiftMs = this.options.startMs - dump.dumpTimeMs;
     for (const dumpPod of dump.pods) {
-      this.#ensureNamespace(dumpPod.namespace, this.options.startMs - 3_600_000);
+      this.#ensureNamespace(dumpPod.namespace, this.#birthMs + 60_000);
       const owner = inferOwner(dumpPod);
       const containers = containersFromDump(dumpPod);
       const createdMs = (dumpPod.startSec !== null ? dumpPod.startSec * 1000 : dump.dumpTimeMs - 300_000) + shiftMs;
@@ -403,12 +411,13 @@ export class SimCluster implements ApiBackend {
 
   #buildServices(scenario: Scenario): void {
     const controlPlane = [...this.#nodes.values()].find((n) => 'node-role.kubernetes.io/control-plane' in (n.node.metadata.labels ?? {})) ?? [...this.#nodes.values()][0];
-    this.#putService({ namespace: 'default', name: 'kubernetes', selector: {}, labels: { component: 'apiserver', provider: 'kubernetes' }, ports: [{ name: 'https', port: 443, targetPort: 8443 }], clusterIP: '10.96.0.1' });
+    const birth = this.#birthMs;
+    this.#putService({ namespace: 'default', name: 'kubernetes', selector: {}, labels: { component: 'apiserver', provider: 'kubernetes' }, ports: [{ name: 'https', port: 443, targetPort: 8443 }], clusterIP: '10.96.0.1', createdMs: birth });
     const endpoints: Endpoints = {
       apiVersion: 'v1',
       kind: 'Endpoints',
-      metadata: { name: 'kubernetes', namespace: 'default', uid: this.names.uid(), creationTimestamp: rfc3339(this.options.startMs - 600_000), labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
-      subsets: [{ addresses: [{ ip: controlPlane.internalIP }], ports: [{ name: 'https', port: 8443, protocol: 'TCP' }] }],
+      metadata: { name: 'kubernetes', namespace: 'default', uid: this.names.uid(), creationTimestamp: rfc3339(birth), labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+      subsets: [{ addresses: [{ ip: controlPlane?.internalIP ?? '10.1.0.2' }], ports: [{ name: 'https', port: 8443, protocol: 'TCP' }] }],
     };
     this.store.put('endpoints', endpoints);
     const hasDns = this.store.all<Pod>('pods', 'kube-system').some((p) => p.metadata.labels?.['k8s-app'] === 'kube-dns');
@@ -425,12 +434,13 @@ export class SimCluster implements ApiBackend {
           { name: 'metrics', port: 9153, targetPort: 9153 },
         ],
         clusterIP: '10.96.0.10',
+        createdMs: birth + 5000,
       });
     }
     for (const spec of scenario.services ?? []) this.#putService(spec);
   }
 
-  #putService(spec: { namespace: string; name: string; type?: Service['spec']['type']; clusterIP?: string; selector: Record<string, string>; labels?: Record<string, string>; annotations?: Record<string, string>; ports: Array<{ name?: string; port: number; targetPort?: number | string; protocol?: string }> }): void {
+  #putService(spec: { namespace: string; name: string; type?: Service['spec']['type']; clusterIP?: string; selector: Record<string, string>; labels?: Record<string, string>; annotations?: Record<string, string>; ports: Array<{ name?: string; port: number; targetPort?: number | string; protocol?: string }>; createdMs?: number }): void {
     let clusterIP = spec.clusterIP;
     if (!clusterIP) {
       do clusterIP = `${SERVICE_NET[0]}.${SERVICE_NET[1] + Math.floor(this.names.next() * 16)}.${Math.floor(this.names.next() * 256)}.${1 + Math.floor(this.names.next() * 254)}`;
@@ -445,7 +455,7 @@ export class SimCluster implements ApiBackend {
         name: spec.name,
         namespace: spec.namespace,
         uid: this.names.uid(),
-        creationTimestamp: rfc3339(this.options.startMs - 300_000),
+        creationTimestamp: rfc3339(spec.createdMs ?? this.options.startMs - 30_000),
         ...(spec.labels ? { labels: { ...spec.labels } } : {}),
         ...(spec.annotations ? { annotations: { ...spec.annotations } } : {}),
       },

@@ -175,7 +175,8 @@ export function analyseCadvisorDump(text: string, path = '<memory>'): CadvisorDu
       else if (family.name === 'cadvisor_version_info') version = Object.fromEntries(labels);
       if (get('pod_name') !== undefined) labelStyle = 'legacy';
       if (id) {
-        if (family.name === 'container_start_time_seconds') cgroupStartSec.set(id, sample.value);
+        // cAdvisor writes Go's zero time (-6.21355968e+10) when it does not know a start time.
+        if (family.name === 'container_start_time_seconds' && sample.value > 0) cgroupStartSec.set(id, sample.value);
         const entry = spec.get(id) ?? {};
         if (family.name === 'container_spec_cpu_shares') entry.shares = sample.value;
         else if (family.name === 'container_spec_cpu_quota') entry.quota = sample.value;
@@ -252,7 +253,7 @@ export function analyseCadvisorDump(text: string, path = '<memory>'): CadvisorDu
       name: pod.name,
       namespace: pod.namespace,
       qos: pod.qos,
-      startSec: cgroupStartSec.get(pod.cgroupPath) ?? null,
+      startSec: cgroupStartSec.get(pod.cgroupPath) ?? minOrNull(containers.map((c) => c.startSec)) ?? (sandbox ? (cgroupStartSec.get(sandbox.cgroupPath) ?? null) : null),
       containers,
       sandbox,
     };
@@ -288,7 +289,7 @@ export function analyseCadvisorDump(text: string, path = '<memory>'): CadvisorDu
     for (const sample of family.samples) {
       const key = samplePodKey[index];
       samplePod[index] = key === null ? -1 : (podIndexByKey.get(key) ?? -1);
-      if (family.name === 'container_start_time_seconds') kind[index] = SampleKind.StartTime;
+      if (family.name === 'container_start_time_seconds') kind[index] = sample.value > 0 ? SampleKind.StartTime : SampleKind.Constant;
       else if (family.name === 'container_last_seen') kind[index] = SampleKind.LastSeen;
       else if (isCounter && Number.isFinite(sample.value) && sample.value > 0) {
         kind[index] = SampleKind.Counter;
@@ -332,4 +333,9 @@ export function analyseCadvisorDump(text: string, path = '<memory>'): CadvisorDu
     integer,
     cgroupStartSec,
   };
+}
+
+function minOrNull(values: ReadonlyArray<number | null>): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length ? Math.min(...known) : null;
 }
