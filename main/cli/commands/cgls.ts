@@ -14,7 +14,7 @@ import { buildCgroupTree, type PodMeta } from '../../model/cgroup/tree.js';
 import type { CgroupDriver } from '../../model/cgroup/names.js';
 import { ParseError } from '../../scrape/exposition/parser.js';
 import { readSamples } from '../../scrape/exposition/samples.js';
-import { readLocalCgroupExposition } from '../../transport/local-host/cgroup-reader.js';
+import { LocalCgroupReader } from '../../transport/local-host/cgroup-reader.js';
 import { AppError } from '../../util/app-error.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseFlags, parseIntegerFlag, type Command } from '../command.js';
 
@@ -189,15 +189,19 @@ function fileSource(paths: string[]): CgroupSource {
 /** This machine, read twice `intervalMs` apart, through the same exposition text a scrape would return. */
 function localSource(cgroupRoot: string, procRoot: string): CgroupSource {
   return async ({ intervalMs }) => {
-    const readOnce = async (): Promise<CadvisorSnapshot> => {
-      const tsMs = Date.now();
-      const text = await readLocalCgroupExposition(cgroupRoot, { procRoot });
-      return { tsMs, samples: readSamples(text, 'text') };
-    };
-    const first = await readOnce();
-    await sleep(intervalMs);
-    const second = await readOnce();
-    return { description: 'this machine', snapshots: [first, second] };
+    const reader = new LocalCgroupReader(cgroupRoot, { procRoot });
+    try {
+      const readOnce = async (): Promise<CadvisorSnapshot> => {
+        const tsMs = Date.now();
+        return { tsMs, samples: readSamples(await reader.readExposition(), 'text') };
+      };
+      const first = await readOnce();
+      await sleep(intervalMs);
+      const second = await readOnce();
+      return { description: 'this machine', snapshots: [first, second] };
+    } finally {
+      reader.dispose();
+    }
   };
 }
 

@@ -1,7 +1,8 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ACCOUNTING_CONTROLLERS, detectCgroupLayout, type CgroupHierarchy, type CgroupLayout } from './cgroup-layout.js';
+import type { Disposable } from '../../util/disposable.js';
 import { formatExposition, type MetricFamily } from './exposition-writer.js';
 
 /**
@@ -45,6 +46,10 @@ export interface LocalCgroupOptions {
   nowMs?: () => number;
   /** Cgroups read between yields to the event loop; reading is synchronous inside a batch because sysfs reads are short. */
   batchSize?: number;
+  /** How long a LocalCgroupReader keeps limits and weights (cpu.max, memory.limit_in_bytes, …) before reading them again; 0 reads them every time. */
+  specRefreshMs?: number;
+  /** File descriptors a LocalCgroupReader may keep open between readings (default: a quarter of the soft limit, at most 16384; 0 keeps none). */
+  openFileBudget?: number;
 }
 
 export interface LocalCgroupReading {
@@ -131,26 +136,57 @@ class FamilySet {
   }
 }
 
-/** The kubelet's label set for a cgroup, plus family extras, keys sorted by name. */
-function cgroupLabels(id: string, extra?: Record<string, string>): Record<string, string> {
-  const labels: Record<string, string> = { container: '', id, image: '', name: '', namespace: '', pod: '' };
-  if (!extra) return labels;
-  const merged: Record<string, string> = { ...labels, ...extra };
-  const sorted: Record<string, string> = {};
-  for (const key of Object.keys(merged).sort()) sorted[key] = merged[key];
-  return sorted;
+/**
+ * The kubelet's label set for a cgroup, plus family extras, keys in name order as client_golang
+ * writes them. Written out per family shape: building and sorting generic objects was a visible
+ * share of a reading.
+ */
+function cgroupLabels(id: string): Record<string, string> {
+  return { container: '', id, image: '', name: '', namespace: '', pod: '' };
 }
 
-/** Parses `key value` lines (cpu.stat, memory.stat, memory.events, cpuacct.stat, memory.oom_control). */
-function parseKeyValues(text: string): Map<string, number> {
-  const map = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const space = line.indexOf(' ');
-    if (space <= 0) continue;
-    const value = Number(line.slice(space + 1));
-    if (Number.isFinite(value)) map.set(line.slice(0, space), value);
+function cpuLabels(id: string): Record<string, string> {
+  return { container: '', cpu: 'total', id, image: '', name: '', namespace: '', pod: '' };
+}
+
+function deviceLabels(id: string, device: string): Record<string, string> {
+  return { container: '', device, id, image: '', name: '', namespace: '', pod: '' };
+}
+
+function blkioLabels(id: string, device: string, major: string, minor: string, operation: 'Read' | 'Write'): Record<string, string> {
+  return { container: '', device, id, image: '', major, minor, name: '', namespace: '', operation, pod: '' };
+}
+
+function interfaceLabels(id: string, name: string): Record<string, string> {
+  return { container: '', id, image: '', interface: name, name: '', namespace: '', pod: '' };
+}
+
+/**
+ * `key value` lines (cpu.stat, memory.stat, memory.events, cpuacct.stat, memory.oom_control),
+ * looked up on demand: memory.stat has some 40 lines and a handful are needed, so nothing is split.
+ */
+class KeyValues {
+  constructor(private readonly text: string) {}
+
+  get(key: string): number | undefined {
+    const text = this.text;
+    let at = text.startsWith(`${key} `) ? 0 : text.indexOf(`\n${key} `);
+    if (at < 0) return undefined;
+    if (at > 0) at++;
+    const start = at + key.length + 1;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const value = Number(text.slice(start, end));
+    return Number.isFinite(value) ? value : undefined;
   }
-  return map;
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+}
+
+function parseKeyValues(text: string): KeyValues {
+  return new KeyValues(text);
 }
 
 /** `some avg10=… total=<µs>` / `full …` → seconds. */
@@ -215,16 +251,140 @@ function parseBlkio(text: string): Map<string, { read: number; write: number }> 
   return devices;
 }
 
-/** Reads one file or returns undefined (a cgroup can vanish between listing and reading). */
-class FileReader {
-  count = 0;
+/** Limits and weights change rarely; re-reading them every time would be a third of the file reads. */
+const SPEC_FILES: ReadonlySet<string> = new Set([
+  'cpu.max', 'cpu.weight', 'memory.max', 'pids.max', 'cpu.cfs_quota_us', 'cpu.cfs_period_us', 'cpu.shares', 'memory.limit_in_bytes',
+]);
 
-  read(path: string): string | undefined {
+/**
+ * The open-file budget for kept file descriptors: a quarter of this process's soft limit
+ * (/proc/self/limits "Max open files"), at most 16384, so sockets and the rest of the app keep room.
+ */
+function defaultOpenFileBudget(): number {
+  try {
+    const limits = readFileSync('/proc/self/limits', 'latin1');
+    const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limits)?.[1];
+    if (soft === 'unlimited') return 16384;
+    if (soft !== undefined) return Math.min(16384, Math.floor(Number(soft) / 4));
+  } catch {
+    // Not Linux or no /proc: stay small.
+  }
+  return 256;
+}
+
+/**
+ * Reads small pseudo-files, cheaply when called again and again. Cgroup and /proc files are
+ * seq_files: reading from offset 0 (pread) regenerates their content, so descriptors are kept open
+ * across readings and each later read is one system call instead of open + read + close (measured
+ * here: 6–8 µs against 25–30 µs per file). Descriptors not used in the previous reading (removed
+ * cgroups) are closed; the number kept is bounded by `openFileBudget`. Limits and weights are
+ * re-read only every `specRefreshMs`. A cgroup can vanish between listing and reading: that read
+ * returns undefined.
+ */
+class FileReader implements Disposable {
+  /** Files read (cache hits for spec files not counted). */
+  count = 0;
+  #buffer = Buffer.allocUnsafe(64 * 1024);
+  readonly #spec = new Map<string, { text: string | undefined; readAtMs: number; generation: number }>();
+  readonly #open = new Map<string, { fd: number; generation: number }>();
+  #generation = 0;
+  #openFileBudget: number;
+
+  constructor(
+    private readonly specRefreshMs: number,
+    openFileBudget: number,
+  ) {
+    this.#openFileBudget = openFileBudget;
+  }
+
+  /** Starts a reading: what the previous reading did not use is forgotten and closed. */
+  begin(): void {
+    const previous = this.#generation++;
+    for (const [path, entry] of this.#spec) if (entry.generation < previous) this.#spec.delete(path);
+    for (const [path, entry] of this.#open) {
+      if (entry.generation < previous) {
+        this.#close(entry.fd);
+        this.#open.delete(path);
+      }
+    }
+  }
+
+  read(path: string, nowMs = 0): string | undefined {
+    const slash = path.lastIndexOf('/');
+    if (this.specRefreshMs > 0 && SPEC_FILES.has(path.slice(slash + 1))) {
+      const cached = this.#spec.get(path);
+      if (cached && nowMs - cached.readAtMs < this.specRefreshMs) {
+        cached.generation = this.#generation;
+        return cached.text;
+      }
+      const text = this.#readNow(path);
+      this.#spec.set(path, { text, readAtMs: nowMs, generation: this.#generation });
+      return text;
+    }
+    return this.#readNow(path);
+  }
+
+  dispose(): void {
+    for (const entry of this.#open.values()) this.#close(entry.fd);
+    this.#open.clear();
+    this.#spec.clear();
+  }
+
+  #readNow(path: string): string | undefined {
     this.count++;
+    const kept = this.#open.get(path);
+    if (kept) {
+      const text = this.#readAll(kept.fd);
+      if (text !== undefined) {
+        kept.generation = this.#generation;
+        return text;
+      }
+      // The cgroup went away (ENODEV): forget it.
+      this.#close(kept.fd);
+      this.#open.delete(path);
+      return undefined;
+    }
+    let fd: number;
     try {
-      return readFileSync(path, 'latin1');
+      fd = openSync(path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EMFILE') this.#openFileBudget = Math.floor(this.#open.size / 2);
+      return undefined;
+    }
+    const text = this.#readAll(fd);
+    if (text !== undefined && this.#open.size < this.#openFileBudget) {
+      this.#open.set(path, { fd, generation: this.#generation });
+    } else {
+      this.#close(fd);
+    }
+    return text;
+  }
+
+  /** The whole file from offset 0 (pread), growing the shared buffer for large files. */
+  #readAll(fd: number): string | undefined {
+    try {
+      let length = 0;
+      for (;;) {
+        const read = readSync(fd, this.#buffer, length, this.#buffer.length - length, length);
+        if (read === 0) break;
+        length += read;
+        if (length === this.#buffer.length) {
+          const bigger = Buffer.allocUnsafe(this.#buffer.length * 2);
+          this.#buffer.copy(bigger);
+          this.#buffer = bigger;
+        }
+      }
+      return this.#buffer.toString('latin1', 0, length);
     } catch {
       return undefined;
+    }
+  }
+
+  #close(fd: number): void {
+    try {
+      closeSync(fd);
+    } catch {
+      // Already closed: nothing to release.
     }
   }
 }
@@ -284,27 +444,67 @@ function collectEntries(layout: CgroupLayout, which: 'accounting' | 'all'): Map<
   return entries;
 }
 
-/** Reads all cgroups of this machine into cAdvisor-style metric families. */
-export async function readLocalCgroupFamilies(root = '/sys/fs/cgroup', options: LocalCgroupOptions = {}): Promise<LocalCgroupReading> {
-  const procRoot = options.procRoot ?? '/proc';
-  const now = options.nowMs ?? Date.now;
-  const batchSize = options.batchSize ?? 64;
-  const layout = detectCgroupLayout(root);
-  const reader = new FileReader();
-  const entries = collectEntries(layout, options.hierarchies ?? 'accounting');
-  const devices = readDeviceNames(procRoot, reader);
-  const families = new FamilySet();
-  const ids = [...entries.keys()].sort(compareIds);
+/**
+ * Reads this machine's cgroups again and again, cheaply: the hierarchy layout is found once and
+ * limits are re-read every `specRefreshMs` (default 10 s). Use one per local source; the plain
+ * functions below make a fresh one per call.
+ */
+export class LocalCgroupReader implements Disposable {
+  readonly #root: string;
+  readonly #options: LocalCgroupOptions;
+  readonly #files: FileReader;
+  #layout: CgroupLayout | undefined;
 
-  for (let start = 0; start < ids.length; start += batchSize) {
-    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const id of ids.slice(start, start + batchSize)) {
-      readCgroup(entries.get(id) as CgroupEntry, layout, reader, devices, families, now());
-    }
+  constructor(root = '/sys/fs/cgroup', options: LocalCgroupOptions = {}) {
+    this.#root = root;
+    this.#options = options;
+    this.#files = new FileReader(options.specRefreshMs ?? 10_000, options.openFileBudget ?? defaultOpenFileBudget());
   }
-  readHostNetwork(procRoot, reader, families, now());
-  readMachine(procRoot, reader, families);
-  return { layout, families: families.sorted(), cgroupIds: ids, fileReads: reader.count };
+
+  /** Closes the file descriptors kept between readings. */
+  dispose(): void {
+    this.#files.dispose();
+  }
+
+  /** Reads all cgroups into cAdvisor-style metric families. */
+  async read(): Promise<LocalCgroupReading> {
+    const procRoot = this.#options.procRoot ?? '/proc';
+    const now = this.#options.nowMs ?? Date.now;
+    const batchSize = this.#options.batchSize ?? 64;
+    const layout = (this.#layout ??= detectCgroupLayout(this.#root));
+    const reader = this.#files;
+    reader.begin();
+    const readsBefore = reader.count;
+    const entries = collectEntries(layout, this.#options.hierarchies ?? 'accounting');
+    const devices = readDeviceNames(procRoot, reader);
+    const families = new FamilySet();
+    const ids = [...entries.keys()].sort(compareIds);
+
+    for (let start = 0; start < ids.length; start += batchSize) {
+      if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      for (const id of ids.slice(start, start + batchSize)) {
+        readCgroup(entries.get(id) as CgroupEntry, layout, reader, devices, families, now());
+      }
+    }
+    readHostNetwork(procRoot, reader, families, now());
+    readMachine(procRoot, reader, families);
+    return { layout, families: families.sorted(), cgroupIds: ids, fileReads: reader.count - readsBefore };
+  }
+
+  /** Reads all cgroups as Prometheus text, as the kubelet's /metrics/cadvisor would serve them. */
+  async readExposition(): Promise<string> {
+    return formatExposition((await this.read()).families);
+  }
+}
+
+/** Reads all cgroups of this machine into cAdvisor-style metric families (one-off; see LocalCgroupReader). */
+export async function readLocalCgroupFamilies(root = '/sys/fs/cgroup', options: LocalCgroupOptions = {}): Promise<LocalCgroupReading> {
+  const reader = new LocalCgroupReader(root, { openFileBudget: 0, ...options });
+  try {
+    return await reader.read();
+  } finally {
+    reader.dispose();
+  }
 }
 
 /** Reads all cgroups of this machine as Prometheus text, as the kubelet's /metrics/cadvisor would serve them. */
@@ -334,7 +534,7 @@ function readCgroup(entry: CgroupEntry, layout: CgroupLayout, reader: FileReader
   // Every cgroup gets this series (as in cAdvisor), so cgroups without readable figures still show up.
   out.add('container_last_seen', labels, Math.floor(tsMs / 1000), tsMs);
   const read = (place: { dir: string; files: Set<string> } | undefined, file: string): string | undefined =>
-    place && place.files.has(file) ? reader.read(join(place.dir, file)) : undefined;
+    place && place.files.has(file) ? reader.read(join(place.dir, file), tsMs) : undefined;
 
   // CPU usage: v1 cpuacct where mounted, else cgroup2's cpu.stat (present on every v2 cgroup).
   const cpuacct = v1Dir(entry, layout, 'cpuacct');
@@ -342,7 +542,7 @@ function readCgroup(entry: CgroupEntry, layout: CgroupLayout, reader: FileReader
   const v2Cpu = v2CpuStat === undefined ? undefined : parseKeyValues(v2CpuStat);
   if (cpuacct) {
     const usage = read(cpuacct, 'cpuacct.usage');
-    if (usage !== undefined) out.add('container_cpu_usage_seconds_total', cgroupLabels(id, { cpu: 'total' }), Number(usage.trim()) / 1e9, tsMs);
+    if (usage !== undefined) out.add('container_cpu_usage_seconds_total', cpuLabels(id), Number(usage.trim()) / 1e9, tsMs);
     const stat = read(cpuacct, 'cpuacct.stat');
     if (stat !== undefined) {
       const ticks = parseKeyValues(stat);
@@ -350,7 +550,7 @@ function readCgroup(entry: CgroupEntry, layout: CgroupLayout, reader: FileReader
       if (ticks.has('system')) out.add('container_cpu_system_seconds_total', labels, (ticks.get('system') as number) / USER_HZ, tsMs);
     }
   } else if (v2Cpu) {
-    if (v2Cpu.has('usage_usec')) out.add('container_cpu_usage_seconds_total', cgroupLabels(id, { cpu: 'total' }), (v2Cpu.get('usage_usec') as number) / 1e6, tsMs);
+    if (v2Cpu.has('usage_usec')) out.add('container_cpu_usage_seconds_total', cpuLabels(id), (v2Cpu.get('usage_usec') as number) / 1e6, tsMs);
     if (v2Cpu.has('user_usec')) out.add('container_cpu_user_seconds_total', labels, (v2Cpu.get('user_usec') as number) / 1e6, tsMs);
     if (v2Cpu.has('system_usec')) out.add('container_cpu_system_seconds_total', labels, (v2Cpu.get('system_usec') as number) / 1e6, tsMs);
   }
@@ -425,7 +625,7 @@ function readMemory(entry: CgroupEntry, layout: CgroupLayout, read: ReadFile, la
   if (v1) {
     const usageText = read(v1, 'memory.usage_in_bytes');
     const statText = read(v1, 'memory.stat');
-    const stat = statText === undefined ? new Map<string, number>() : parseKeyValues(statText);
+    const stat = parseKeyValues(statText ?? '');
     if (usageText !== undefined) {
       const usage = Number(usageText.trim());
       out.add('container_memory_usage_bytes', labels, usage, tsMs);
@@ -503,13 +703,13 @@ function readIo(entry: CgroupEntry, layout: CgroupLayout, read: ReadFile, id: st
   }
   for (const io of perDevice ?? []) {
     const device = devices.get(`${io.major}:${io.minor}`) ?? `${io.major}:${io.minor}`;
-    const withDevice = cgroupLabels(id, { device });
+    const withDevice = deviceLabels(id, device);
     out.add('container_fs_reads_bytes_total', withDevice, io.readBytes, tsMs);
     out.add('container_fs_writes_bytes_total', withDevice, io.writeBytes, tsMs);
     out.add('container_fs_reads_total', withDevice, io.reads, tsMs);
     out.add('container_fs_writes_total', withDevice, io.writes, tsMs);
-    out.add('container_blkio_device_usage_total', cgroupLabels(id, { device, major: io.major, minor: io.minor, operation: 'Read' }), io.readBytes, tsMs);
-    out.add('container_blkio_device_usage_total', cgroupLabels(id, { device, major: io.major, minor: io.minor, operation: 'Write' }), io.writeBytes, tsMs);
+    out.add('container_blkio_device_usage_total', blkioLabels(id, device, io.major, io.minor, 'Read'), io.readBytes, tsMs);
+    out.add('container_blkio_device_usage_total', blkioLabels(id, device, io.major, io.minor, 'Write'), io.writeBytes, tsMs);
   }
 }
 
@@ -523,7 +723,7 @@ function readHostNetwork(procRoot: string, reader: FileReader, out: FamilySet, t
     if (IGNORED_INTERFACES.test(name)) continue;
     const f = line.slice(colon + 1).trim().split(/\s+/).map(Number);
     if (f.length < 16) continue;
-    const labels = cgroupLabels('/', { interface: name });
+    const labels = interfaceLabels('/', name);
     out.add('container_network_receive_bytes_total', labels, f[0], tsMs);
     out.add('container_network_receive_packets_total', labels, f[1], tsMs);
     out.add('container_network_receive_errors_total', labels, f[2], tsMs);

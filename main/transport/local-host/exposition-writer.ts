@@ -37,12 +37,19 @@ function formatValue(value: number): string {
 /** Formats families as exposition text; families without samples are left out. */
 export function formatExposition(families: readonly MetricFamily[]): string {
   const lines: string[] = [];
+  // Readers share one label object per cgroup across families: write each one once.
+  const written = new WeakMap<Record<string, string>, string>();
   for (const family of families) {
     if (family.samples.length === 0) continue;
     lines.push(`# HELP ${family.name} ${escapeHelp(family.help)}`, `# TYPE ${family.name} ${family.type}`);
     for (const sample of family.samples) {
-      const pairs = Object.entries(sample.labels).map(([name, value]) => `${name}="${escapeLabelValue(value)}"`);
-      const series = pairs.length > 0 ? `${family.name}{${pairs.join(',')}}` : family.name;
+      let labels = written.get(sample.labels);
+      if (labels === undefined) {
+        const pairs = Object.entries(sample.labels).map(([name, value]) => `${name}="${escapeLabelValue(value)}"`);
+        labels = pairs.length > 0 ? `{${pairs.join(',')}}` : '';
+        written.set(sample.labels, labels);
+      }
+      const series = `${family.name}${labels}`;
       const timestamp = sample.timestampMs === undefined || sample.timestampMs === null ? '' : ` ${Math.round(sample.timestampMs)}`;
       lines.push(`${series} ${formatValue(sample.value)}${timestamp}`);
     }

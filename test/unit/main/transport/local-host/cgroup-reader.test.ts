@@ -1,8 +1,9 @@
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detectCgroupLayout } from '../../../../../main/transport/local-host/cgroup-layout.js';
-import { listLocalCgroupIds, readLocalCgroupExposition, readLocalCgroupFamilies } from '../../../../../main/transport/local-host/cgroup-reader.js';
+import { LocalCgroupReader, listLocalCgroupIds, readLocalCgroupExposition, readLocalCgroupFamilies } from '../../../../../main/transport/local-host/cgroup-reader.js';
 import type { MetricFamily } from '../../../../../main/transport/local-host/exposition-writer.js';
 import { AppError } from '../../../../../main/util/app-error.js';
 import { SYNTHETIC_PROC, writeTree } from '../../../../helpers/cgroup-fs.js';
@@ -328,6 +329,72 @@ describe('local cgroup reader, hybrid (v1 controllers + cgroup2 at unified)', ()
     expect(valueOf(families, 'container_pressure_cpu_stalled_seconds_total', '/init.scope')).toBeUndefined();
     // Only the memory hierarchy has /app, and no v1 cpuacct folder: no CPU for it.
     expect(valueOf(families, 'container_cpu_usage_seconds_total', '/app', { cpu: 'total' })).toBeUndefined();
+  });
+});
+
+describe('LocalCgroupReader across readings', () => {
+  beforeEach(() => {
+    writeTree(cgroupRoot, {
+      'cgroup.controllers': 'cpu memory\n',
+      'cpu.stat': 'usage_usec 1000000\n',
+      'a.slice/cgroup.procs': '',
+      'a.slice/cpu.stat': 'usage_usec 2000000\n',
+      'a.slice/memory.max': '1048576\n',
+      'b.slice/cgroup.procs': '',
+      'b.slice/cpu.stat': 'usage_usec 3000000\n',
+    });
+  });
+
+  const openFds = () => readdirSync('/proc/self/fd').length;
+
+  it('keeps files open between readings yet reads fresh values, and re-reads limits only after specRefreshMs', async () => {
+    let nowMs = 1_000_000;
+    const fdsBefore = openFds();
+    const reader = new LocalCgroupReader(cgroupRoot, { procRoot, nowMs: () => nowMs, specRefreshMs: 10_000 });
+    try {
+      const first = await reader.read();
+      expect(valueOf(first.families, 'container_cpu_usage_seconds_total', '/a.slice', { cpu: 'total' })).toBe(2);
+      expect(openFds()).toBeGreaterThan(fdsBefore);
+      writeFileSync(join(cgroupRoot, 'a.slice/cpu.stat'), 'usage_usec 2500000\n');
+      writeFileSync(join(cgroupRoot, 'a.slice/memory.max'), '2097152\n');
+      nowMs += 5_000;
+      const second = await reader.read();
+      expect(valueOf(second.families, 'container_cpu_usage_seconds_total', '/a.slice', { cpu: 'total' })).toBe(2.5);
+      // The limit is still the one read 5 s ago…
+      expect(valueOf(second.families, 'container_spec_memory_limit_bytes', '/a.slice')).toBe(1048576);
+      // …and not read again: one file fewer than the first reading.
+      expect(second.fileReads).toBe(first.fileReads - 1);
+      nowMs += 6_000;
+      const third = await reader.read();
+      expect(valueOf(third.families, 'container_spec_memory_limit_bytes', '/a.slice')).toBe(2097152);
+    } finally {
+      reader.dispose();
+    }
+    expect(openFds()).toBe(fdsBefore);
+  });
+
+  it('drops a cgroup removed between readings', async () => {
+    const reader = new LocalCgroupReader(cgroupRoot, { procRoot });
+    try {
+      expect((await reader.read()).cgroupIds).toEqual(['/', '/a.slice', '/b.slice']);
+      rmSync(join(cgroupRoot, 'b.slice'), { recursive: true });
+      const after = await reader.read();
+      expect(after.cgroupIds).toEqual(['/', '/a.slice']);
+      expect(valueOf(after.families, 'container_cpu_usage_seconds_total', '/b.slice', { cpu: 'total' })).toBeUndefined();
+    } finally {
+      reader.dispose();
+    }
+  });
+
+  it('keeps no files open with a zero budget, and the one-off functions leave none open', async () => {
+    const fdsBefore = openFds();
+    const reader = new LocalCgroupReader(cgroupRoot, { procRoot, openFileBudget: 0 });
+    const reading = await reader.read();
+    expect(openFds()).toBe(fdsBefore);
+    expect(valueOf(reading.families, 'container_cpu_usage_seconds_total', '/b.slice', { cpu: 'total' })).toBe(3);
+    reader.dispose();
+    await readLocalCgroupExposition(cgroupRoot, { procRoot });
+    expect(openFds()).toBe(fdsBefore);
   });
 });
 
