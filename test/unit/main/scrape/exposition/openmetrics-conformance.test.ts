@@ -44,8 +44,9 @@ describe('OpenMetrics conformance suite', () => {
   }
 
   // Scrapes use lenient mode (as Prometheus ingests expositions that break the family rules), but
-  // grammar errors must still fail there: these are the syntax cases of the suite.
-  const GRAMMAR = /^bad_(blank_line|exemplar_complex_chars|exemplar_timestamp_\d+|exemplars_\d+|help_\d+|invalid_labels_\d+|metadata|metric_names_\d+|missing_equal_or_label_value_\d+|missing_or_extra_commas_\d+|missing_or_wrong_quotes_on_label_value_\d+|missing_value_\d+|no_eof|text_after_eof_\d+|timestamp_\d+|type_\d+|unit_[0-3]|value_\d+|histograms_[45]|repeated_metadata_2)$/;
+  // grammar errors must still fail there: these are the syntax cases of the suite
+  // (grouping_or_ordering_1 has a stray quote in a label value).
+  const GRAMMAR = /^bad_(blank_line|exemplar_complex_chars|exemplar_timestamp_\d+|exemplars_\d+|help_\d+|invalid_labels_\d+|metadata|metric_names_\d+|missing_equal_or_label_value_\d+|missing_or_extra_commas_\d+|missing_or_wrong_quotes_on_label_value_\d+|missing_value_\d+|no_eof|text_after_eof_\d+|timestamp_\d+|type_\d+|unit_[0-3]|value_\d+|histograms_[45]|repeated_metadata_2|grouping_or_ordering_1)$/;
 
   it('lenient mode rejects every grammar case and accepts the family-rule cases', () => {
     const bad = cases.filter((testCase) => !testCase.shouldParse);
