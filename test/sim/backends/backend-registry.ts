@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { isInstalled, startNginx, startNginxExporter, startNodeExporter, startPrometheus, startPushgateway, type RunningExporter } from '../../helpers/exporters.js';
 import type { BackendSpec, GeneratedKind } from '../cluster/scenario.js';
@@ -52,6 +53,7 @@ export class BackendRegistry {
   readonly #owned = new Map<string, Running[]>();
   #stopped = false;
   #counter = 0;
+  readonly #processes = new Set<Running>();
 
   constructor(options: BackendRegistryOptions) {
     this.#options = options;
@@ -85,11 +87,9 @@ export class BackendRegistry {
     await Promise.all(owned.map((r) => r.stop()));
   }
 
-  /** Every process currently running (for diagnostics and tests). */
+  /** Every exporter process currently running, shared ones included (for diagnostics and tests). */
   processes(): BackendAddress[] {
-    const out: BackendAddress[] = [];
-    for (const list of this.#owned.values()) for (const r of list) if (r.address.kind === 'process') out.push(r.address);
-    return out;
+    return [...this.#processes].map((r) => r.address);
   }
 
   async stop(): Promise<void> {
@@ -154,10 +154,15 @@ export class BackendRegistry {
       default:
         return null;
     }
-    return {
+    const running: Running = {
       address: { host: '127.0.0.1', port: exporter.port, kind: 'process', source: `${process} (pid ${exporter.pid})`, pid: exporter.pid },
-      stop: () => exporter.stop(),
+      stop: async () => {
+        this.#processes.delete(running);
+        await exporter.stop();
+      },
     };
+    this.#processes.add(running);
+    return running;
   }
 
   async #startFixture(spec: { fixture: string; advance?: boolean; contentType?: string }): Promise<Running> {
@@ -189,12 +194,19 @@ function rank(spec: BackendSpec): number {
   return 1;
 }
 
-/** Pushes one group so the Pushgateway has something to show, as a nightly batch job would. */
-async function seedPushgateway(url: string): Promise<void> {
-  const body = '# TYPE backup_last_success_timestamp_seconds gauge\nbackup_last_success_timestamp_seconds ' + Math.floor(Date.now() / 1000 - 3600) + '\n# TYPE backup_duration_seconds gauge\nbackup_duration_seconds 73.4\n';
-  try {
-    await fetch(`${url}/metrics/job/nightly-backup/instance/backup-0`, { method: 'PUT', body });
-  } catch {
+/**
+ * Pushes one group so the Pushgateway has something to show, as a nightly batch job would.
+ * node:http without keep-alive, so no socket outlives the request (fetch would pool one).
+ */
+function seedPushgateway(url: string): Promise<void> {
+  const body = `# TYPE backup_last_success_timestamp_seconds gauge\nbackup_last_success_timestamp_seconds ${Math.floor(Date.now() / 1000 - 3600)}\n# TYPE backup_duration_seconds gauge\nbackup_duration_seconds 73.4\n`;
+  return new Promise((resolve) => {
+    const req = httpRequest(`${url}/metrics/job/nightly-backup/instance/backup-0`, { method: 'PUT', agent: false, headers: { 'Content-Type': 'text/plain; version=0.0.4' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve());
+    });
     // An empty Pushgateway is still a valid backend.
-  }
+    req.on('error', () => resolve());
+    req.end(body);
+  });
 }
