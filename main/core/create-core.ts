@@ -1,8 +1,13 @@
 import type { AppInfo, Front, SessionStatus } from '../../preload/contract/index.js';
 import { ValueCell } from '../stream/value-cell.js';
-import { DisposableStore } from '../util/disposable.js';
+import { AppError } from '../util/app-error.js';
+import { DisposableStore, toDisposable, type Disposable } from '../util/disposable.js';
 import type { Logger } from '../util/log.js';
+import { ClusterSession } from './cluster-session.js';
 import { Dispatcher } from './dispatch.js';
+import { KubeconfigSource } from './kubeconfig-source.js';
+import { LocalSession } from './local-session.js';
+import type { Session } from './session.js';
 import { APP_NAME, APP_VERSION } from './version.js';
 
 export interface CoreOptions {
@@ -14,16 +19,52 @@ export interface CoreOptions {
   context?: string;
   /** Set by the Electron entry only. */
   electronVersion?: string;
+  /** Where "always allow" exec consents are stored (Electron: under userData). */
+  consentStorePath?: string;
+  /** CLI `--allow-exec`: run exec plugins without asking. */
+  allowExec?: boolean;
+  /** Scrape interval of cluster targets, ms (tests shorten it). */
+  intervalMs?: number;
+  /** Environment for kubeconfig and exec plugins; process.env by default. */
+  env?: NodeJS.ProcessEnv;
+  home?: string;
 }
 
 /** The Node core every front shares: the composition root of the pipeline behind the contract. */
 export interface Core {
   readonly dispatcher: Dispatcher;
   readonly info: AppInfo;
+  readonly kubeconfig: KubeconfigSource;
+  /** The open session (cluster context or this machine), null when none. */
+  readonly session: ValueCell<Session | null>;
+  openSession(request: { context?: string; local?: boolean; namespace?: string }): Promise<SessionStatus>;
+  closeSession(): Promise<void>;
   dispose(): Promise<void>;
 }
 
+const IDLE: SessionStatus = { state: 'idle', sinceMs: Date.now() };
+
+/**
+ * Subscribes to a cell of whichever session is open, following switches: a subscriber of
+ * `targets.list` sees context B's targets after a switch, never A's (the old session's cells are
+ * left before the new one's are joined).
+ */
+export function followSession<T>(current: ValueCell<Session | null>, cellOf: (session: Session) => ValueCell<T>, empty: T, emit: (value: T) => void): Disposable {
+  let inner: Disposable | null = null;
+  const outer = current.subscribe((session) => {
+    void inner?.dispose();
+    inner = null;
+    if (session) inner = cellOf(session).subscribe(emit);
+    else emit(empty);
+  });
+  return toDisposable(() => {
+    void inner?.dispose();
+    void outer.dispose();
+  });
+}
+
 export function createCore(options: CoreOptions): Core {
+  const log = options.log;
   const disposables = new DisposableStore();
   const info: AppInfo = {
     name: APP_NAME,
@@ -34,22 +75,88 @@ export function createCore(options: CoreOptions): Core {
     nodeVersion: process.versions.node,
     ...(options.electronVersion ? { electronVersion: options.electronVersion } : {}),
   };
-  const status = new ValueCell<SessionStatus>({ state: 'idle', sinceMs: Date.now() });
+  const kubeconfig = disposables.add(
+    new KubeconfigSource({ log: log.child('kubeconfig'), paths: options.kubeconfigPaths, consentStorePath: options.consentStorePath, allowExec: options.allowExec, env: options.env, home: options.home }),
+  );
+  const current = new ValueCell<Session | null>(null);
+  // Opening and closing are serialised: a second click waits until the first session is gone.
+  let switching: Promise<unknown> = Promise.resolve();
+
+  const closeCurrent = async (): Promise<void> => {
+    const session = current.value;
+    if (!session) return;
+    current.set(null);
+    await session.dispose();
+  };
+
+  const openSession = (request: { context?: string; local?: boolean; namespace?: string }): Promise<SessionStatus> => {
+    const run = switching.then(async (): Promise<SessionStatus> => {
+      if (request.local) {
+        if (process.platform !== 'linux') throw new AppError('unavailable', 'Reading this machine needs Linux (/sys/fs/cgroup and /proc).');
+        await closeCurrent();
+        const session = new LocalSession({ log: log.child('local') });
+        current.set(session);
+        return session.start();
+      }
+      // Resolve first: a context that does not exist must not close the one that works.
+      const context = kubeconfig.current.resolve(request.context);
+      await closeCurrent();
+      const session = new ClusterSession({ context, log, intervalMs: options.intervalMs, namespace: request.namespace });
+      current.set(session);
+      return session.start();
+    });
+    switching = run.catch(() => undefined);
+    return run;
+  };
+
+  const closeSession = (): Promise<void> => {
+    const run = switching.then(closeCurrent);
+    switching = run.catch(() => undefined);
+    return run;
+  };
 
   const dispatcher = new Dispatcher(
     {
       'app.info': () => info,
-      'contexts.list': () => [],
+      'contexts.list': () => kubeconfig.contexts.value.contexts,
+      'session.open': (arg) => openSession(arg),
+      'session.close': async () => {
+        await closeSession();
+        return null;
+      },
+      'session.setNamespace': (arg) => {
+        current.value?.setNamespace(arg.namespace);
+        return null;
+      },
+      'exec.answer': (arg) => {
+        kubeconfig.answer(arg.id, arg.decision);
+        return null;
+      },
     },
     {
-      'session.status': (_params, emit) => status.subscribe(emit),
+      'session.status': (_params, emit) => followSession(current, (session) => session.status, IDLE, emit),
+      'contexts.all': (_params, emit) => kubeconfig.contexts.subscribe(emit),
+      'exec.consents': (_params, emit) => kubeconfig.consents.subscribe(emit),
+      'cluster.nodes': (_params, emit) => followSession(current, (session) => session.nodes, [], emit),
+      'targets.list': (_params, emit) => followSession(current, (session) => session.targets, [], emit),
     },
-    options.log.child('dispatch'),
+    log.child('dispatch'),
   );
+
+  if (options.context) {
+    openSession({ context: options.context }).catch((error: unknown) => log.warn(`could not open context ${options.context}`, error));
+  }
 
   return {
     dispatcher,
     info,
-    dispose: () => disposables.dispose(),
+    kubeconfig,
+    session: current,
+    openSession,
+    closeSession,
+    dispose: async () => {
+      await closeSession();
+      await disposables.dispose();
+    },
   };
 }
