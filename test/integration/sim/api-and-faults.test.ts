@@ -344,3 +344,38 @@ describe('proxies and kubelet endpoints', () => {
     expect(noEndpoints.status).toBe(503);
   });
 });
+
+describe('scenario scripts', () => {
+  it('run timed changes and faults when enabled', async () => {
+    const { loadScenario } = await import('../../sim/cluster/scenario.js');
+    const scenario = {
+      ...loadScenario('minimal'),
+      name: 'scripted',
+      script: [
+        { atMs: 50, fault: { forbid: ['services'] } },
+        { atMs: 100, scaleDeployment: { namespace: 'web', name: 'nginx', replicas: 3 } },
+        { atMs: 150, everyMs: 100, fault: { failNext: ['/api/v1/namespaces/default', { status: 503 }] } },
+      ],
+    };
+    const lines: string[] = [];
+    const scripted = await startSimulator({ scenario, processes: false, secondCluster: false, script: true, podStartDelayMs: 50, log: (line) => lines.push(line) });
+    try {
+      await until(() => scripted.objects.list<Pod>('pods', 'web').filter((p) => p.status.phase === 'Running').length === 3, 'the scripted scale-out');
+      expect((await simGet(scripted, '/api/v1/services')).status).toBe(403);
+      await until(() => lines.filter((l) => l.startsWith('script: fault failNext')).length >= 2, 'the repeated step');
+      expect((await simGet(scripted, '/api/v1/namespaces/default')).status).toBe(503);
+      expect(lines).toContain('script: scaled deployment web/nginx to 3');
+    } finally {
+      await scripted.stop();
+    }
+    // Without script: true nothing runs.
+    const still = await startSimulator({ scenario, processes: false, secondCluster: false });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(still.objects.list<Pod>('pods', 'web')).toHaveLength(2);
+      expect((await simGet(still, '/api/v1/services')).status).toBe(200);
+    } finally {
+      await still.stop();
+    }
+  });
+});
