@@ -7,6 +7,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { mintExecToken } from '../../sim/api/auth.js';
 import { parseExposition } from '../../sim/metrics/exposition-template.js';
 import type { Pod } from '../../sim/cluster/kube-object.js';
+import type { Scenario } from '../../sim/cluster/scenario.js';
 import { kubectlHome, runKubectl, simGet, simKubeConfig, startSimulator, type Simulator } from '../../helpers/sim.js';
 
 // API semantics (auth, RBAC, lists, watches, proxies, kubelet endpoints) and every fault switch,
@@ -348,7 +349,7 @@ describe('proxies and kubelet endpoints', () => {
 describe('scenario scripts', () => {
   it('run timed changes and faults when enabled', async () => {
     const { loadScenario } = await import('../../sim/cluster/scenario.js');
-    const scenario = {
+    const scenario: Scenario = {
       ...loadScenario('minimal'),
       name: 'scripted',
       script: [
