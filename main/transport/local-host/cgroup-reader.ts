@@ -48,7 +48,7 @@ export interface LocalCgroupOptions {
   batchSize?: number;
   /** How long a LocalCgroupReader keeps limits and weights (cpu.max, memory.limit_in_bytes, …) before reading them again; 0 reads them every time. */
   specRefreshMs?: number;
-  /** File descriptors a LocalCgroupReader may keep open between readings (default: a quarter of the soft limit, at most 16384; 0 keeps none). */
+  /** File descriptors a LocalCgroupReader may keep open between readings (default: the soft limit less 4096, at least a quarter of it, at most 16384; 0 keeps none). */
   openFileBudget?: number;
 }
 
@@ -257,15 +257,16 @@ const SPEC_FILES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The open-file budget for kept file descriptors: a quarter of this process's soft limit
- * (/proc/self/limits "Max open files"), at most 16384, so sockets and the rest of the app keep room.
+ * The open-file budget for kept file descriptors, from this process's soft limit (/proc/self/limits
+ * "Max open files"; Node raises it to the hard limit at start): all but 4096 left for sockets and
+ * the rest of the app, at least a quarter of it, at most 16384 (about 1000 cgroups of v2 files).
  */
 function defaultOpenFileBudget(): number {
   try {
     const limits = readFileSync('/proc/self/limits', 'latin1');
     const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limits)?.[1];
     if (soft === 'unlimited') return 16384;
-    if (soft !== undefined) return Math.min(16384, Math.floor(Number(soft) / 4));
+    if (soft !== undefined) return Math.min(16384, Math.max(Math.floor(Number(soft) / 4), Number(soft) - 4096));
   } catch {
     // Not Linux or no /proc: stay small.
   }
