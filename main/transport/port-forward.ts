@@ -35,7 +35,10 @@ const keyOf = (key: ForwardKey) => `${key.namespace}/${key.pod}:${key.port}`;
  * to words: 403 is RBAC, 404 a missing pod, 400 an apiserver that refused the WebSocket protocol.
  */
 export function forwardUpgradeError(error: unknown, key: ForwardKey): AppError {
-  const text = error instanceof Error ? error.message : String(error);
+  // client-node rejects with the `ws` ErrorEvent (`{type, message, error}`), not an Error.
+  const candidate = error as { message?: unknown; error?: { message?: unknown } } | null;
+  const text =
+    typeof candidate?.message === 'string' ? candidate.message : typeof candidate?.error?.message === 'string' ? candidate.error.message : String(error);
   const status = Number(/Unexpected server response: (\d{3})/.exec(text)?.[1] ?? NaN);
   const where = `pod ${key.namespace}/${key.pod} port ${key.port}`;
   if (status === 403) {
