@@ -5,8 +5,9 @@ import { contextsCommand } from './commands/contexts.js';
 import { webCommand } from './commands/web.js';
 import { parseCommand } from './commands/parse.js';
 import { scrapeCommand } from './commands/scrape.js';
+import { targetsCommand } from './commands/targets.js';
 
-const COMMANDS: readonly Command[] = [webCommand, contextsCommand, cglsCommand, parseCommand, scrapeCommand];
+const COMMANDS: readonly Command[] = [webCommand, contextsCommand, targetsCommand, cglsCommand, parseCommand, scrapeCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

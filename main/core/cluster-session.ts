@@ -27,6 +27,8 @@ export interface ClusterSessionOptions {
   /** Quiet time after cache changes before discovery runs again (ms). */
   discoveryDebounceMs?: number;
   namespace?: string;
+  /** 'immediate' scrapes every new target at once (the CLI); 'offset' spreads them (default). */
+  firstScrape?: 'offset' | 'immediate';
 }
 
 const DEFAULT_INTERVAL_MS = 15_000;
@@ -94,7 +96,7 @@ export class ClusterSession implements Session {
       onStatus: () => this.#updateStatus(),
     });
     this.forwards = new PortForwards({ kubeConfig: () => toClientNodeConfig(options.context), log: this.#log });
-    this.#pool = new ScrapePool(this.store, { log: this.#log.child('scrape') });
+    this.#pool = new ScrapePool(this.store, { log: this.#log.child('scrape'), firstScrape: options.firstScrape });
     this.#disposables.add(this.#pool.onHealthChange(() => this.#scheduleSummaries()));
     this.#disposables.add(this.cache.onAnyChange(() => this.#scheduleDiscovery()));
     this.#disposables.add(this.store.onAppend(() => this.#scheduleSummaries()));

@@ -21,10 +21,12 @@ export interface CoreOptions {
   electronVersion?: string;
   /** Where "always allow" exec consents are stored (Electron: under userData). */
   consentStorePath?: string;
-  /** CLI `--allow-exec`: run exec plugins without asking. */
-  allowExec?: boolean;
+  /** How exec-plugin consent is obtained: the UI asks (default); the CLI allows (`--allow-exec`) or refuses. */
+  execConsent?: 'ask' | 'allow' | 'refuse';
   /** Scrape interval of cluster targets, ms (tests shorten it). */
   intervalMs?: number;
+  /** 'immediate' scrapes new targets at once instead of at their hashed offset (the CLI). */
+  firstScrape?: 'offset' | 'immediate';
   /** Environment for kubeconfig and exec plugins; process.env by default. */
   env?: NodeJS.ProcessEnv;
   home?: string;
@@ -76,7 +78,7 @@ export function createCore(options: CoreOptions): Core {
     ...(options.electronVersion ? { electronVersion: options.electronVersion } : {}),
   };
   const kubeconfig = disposables.add(
-    new KubeconfigSource({ log: log.child('kubeconfig'), paths: options.kubeconfigPaths, consentStorePath: options.consentStorePath, allowExec: options.allowExec, env: options.env, home: options.home }),
+    new KubeconfigSource({ log: log.child('kubeconfig'), paths: options.kubeconfigPaths, consentStorePath: options.consentStorePath, execConsent: options.execConsent, env: options.env, home: options.home }),
   );
   const current = new ValueCell<Session | null>(null);
   // Opening and closing are serialised: a second click waits until the first session is gone.
@@ -101,7 +103,7 @@ export function createCore(options: CoreOptions): Core {
       // Resolve first: a context that does not exist must not close the one that works.
       const context = kubeconfig.current.resolve(request.context);
       await closeCurrent();
-      const session = new ClusterSession({ context, log, intervalMs: options.intervalMs, namespace: request.namespace });
+      const session = new ClusterSession({ context, log, intervalMs: options.intervalMs, namespace: request.namespace, firstScrape: options.firstScrape });
       current.set(session);
       return session.start();
     });

@@ -21,8 +21,11 @@ export interface KubeconfigSourceOptions {
   paths?: string[];
   /** Where "always allow" answers are kept; Electron passes a file under userData. */
   consentStorePath?: string;
-  /** CLI: `--allow-exec` answers every consent request with "once" without asking. */
-  allowExec?: boolean;
+  /**
+   * `ask` (the UI: requests wait for the user's answer), `allow` (CLI `--allow-exec`: "once" without
+   * asking) or `refuse` (CLI without the flag: fail at once with how to allow, never hang).
+   */
+  execConsent?: 'ask' | 'allow' | 'refuse';
   env?: NodeJS.ProcessEnv;
   home?: string;
 }
@@ -47,8 +50,8 @@ export class KubeconfigSource implements Disposable {
     const home = options.home ?? homedir();
     this.#consent = new ExecConsent({
       storePath: options.consentStorePath ?? defaultConsentStorePath(env, home),
-      prompt: options.allowExec ? async () => 'once' : (request) => this.#ask(request),
-      howToAllow: options.allowExec ? undefined : 'allow it in the Slicewise window, or run the command line with --allow-exec',
+      prompt: options.execConsent === 'allow' ? async () => 'once' : options.execConsent === 'refuse' ? undefined : (request) => this.#ask(request),
+      howToAllow: options.execConsent === 'refuse' ? 'run the command again with --allow-exec, or allow it once in the Slicewise window' : 'allow it in the Slicewise window, or run the command line with --allow-exec',
     });
     this.#set = this.#load();
     this.contexts = new ValueCell(this.#payload());
