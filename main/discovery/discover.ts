@@ -1,12 +1,12 @@
 import { chartJobs, HEURISTIC_ENDPOINTS_RULES, HEURISTIC_POD_RULES, nodeResourceJob, type ScrapeJob } from './chart-jobs.js';
-import { classifyLabels, METRICS_PORT_NAME, type Classification } from './known-exporters.js';
-import { relabel, type RelabelRule } from './relabel.js';
+import { classifyLabels, classifyPod, classifyService, METRICS_PORT_NAME, type Classification } from './known-exporters.js';
+import { passesFilter, relabel, type RelabelRule } from './relabel.js';
 import { endpointsFromSlices, endpointsRoleTargets } from './roles/endpoints.js';
 import { nodeRoleTargets } from './roles/node.js';
 import { joinHostPort, META, type LabelSet } from './roles/object-meta.js';
 import { podRoleTargets } from './roles/pod.js';
 import { serviceRoleTargets } from './roles/service.js';
-import { targetId, type ClusterObjects, type DiscoveredTarget, type PodLike, type ServiceLike, type TargetEndpoint, type TargetRole, type TargetSource } from './target.js';
+import { targetId, type ClusterObjects, type DiscoveredTarget, type EndpointsLike, type ObjectMetaLike, type PodLike, type ServiceLike, type TargetEndpoint, type TargetRole, type TargetSource } from './target.js';
 
 export interface DiscoverOptions {
   /** The apiserver Slicewise talks to; node targets go through its node proxy. */
@@ -49,11 +49,13 @@ export function discoverTargets(objects: ClusterObjects, options: DiscoverOption
   const pods = new Map(objects.pods.map((pod) => [`${pod.metadata.namespace ?? ''}/${pod.metadata.name}`, pod] as const));
   const services = new Map(objects.services.map((service) => [`${service.metadata.namespace ?? ''}/${service.metadata.name}`, service] as const));
   const endpoints = objects.endpoints ?? endpointsFromSlices(objects.endpointSlices ?? []);
+  // Role label sets only for objects some job can keep: on a large cluster almost every pod is
+  // dropped by the first rule of every job, and building its 30 labels first was most of the cost.
   const byRole: Record<TargetRole, LabelSet[]> = {
     node: objects.nodes.flatMap(nodeRoleTargets),
-    pod: objects.pods.flatMap(podRoleTargets),
-    service: objects.services.flatMap(serviceRoleTargets),
-    endpoints: endpoints.flatMap((item) => endpointsRoleTargets(item, services, pods)),
+    pod: objects.pods.filter(mayBeScrapedPod).flatMap(podRoleTargets),
+    service: objects.services.filter(mayBeScrapedService).flatMap(serviceRoleTargets),
+    endpoints: endpoints.filter((item) => mayBeScrapedEndpoints(item, services, pods)).flatMap((item) => endpointsRoleTargets(item, services, pods)),
   };
   const context: BuildContext = { pods, services };
   const targets: DiscoveredTarget[] = [];
@@ -85,7 +87,49 @@ export function discoverTargets(objects: ClusterObjects, options: DiscoverOption
     if (target && !claimed.has(`*\0${urlKey(target)}`)) keep(target);
   }
   const order = new Map([...jobs.map((job) => job.name), ...Object.values(HEURISTIC_JOB)].map((name, index) => [name, index]));
-  return targets.sort((a, b) => (order.get(a.job) ?? 99) - (order.get(b.job) ?? 99) || endpointKey(a).localeCompare(endpointKey(b)) || a.path.localeCompare(b.path));
+  // Plain code-unit order (localeCompare costs ICU calls per pair on large clusters).
+  const keyed = targets.map((target) => ({ target, job: order.get(target.job) ?? 99, key: `${endpointKey(target)}\0${target.path}` }));
+  keyed.sort((a, b) => a.job - b.job || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((entry) => entry.target);
+}
+
+function annotatedForScrape(meta: ObjectMetaLike): boolean {
+  return meta.annotations?.['prometheus.io/scrape'] === 'true' || meta.annotations?.['prometheus.io/scrape-slow'] === 'true';
+}
+
+function hasMetricsPortName(ports: readonly { name?: string }[] | undefined): boolean {
+  return (ports ?? []).some((port) => METRICS_PORT_NAME.test(port.name ?? ''));
+}
+
+/**
+ * Whether any job could keep a target of this pod: the chart's pod jobs keep only pods annotated
+ * scrape/scrape-slow=true, the heuristics only metrics-named ports and recognised exporters.
+ */
+function mayBeScrapedPod(pod: PodLike): boolean {
+  return annotatedForScrape(pod.metadata) || (pod.spec?.containers ?? []).some((container) => hasMetricsPortName(container.ports)) || classifyPod(pod) !== undefined;
+}
+
+/** The chart's service-role jobs keep only services with a `prometheus.io/probe` annotation. */
+function mayBeScrapedService(service: ServiceLike): boolean {
+  const probe = service.metadata.annotations?.['prometheus.io/probe'];
+  return probe === 'true' || probe === 'pushgateway';
+}
+
+/** The apiserver job, the annotated-service jobs and the heuristics (metrics port names, recognised exporters). */
+function mayBeScrapedEndpoints(endpoints: EndpointsLike, services: ReadonlyMap<string, ServiceLike>, pods: ReadonlyMap<string, PodLike>): boolean {
+  const namespace = endpoints.metadata.namespace ?? '';
+  if (namespace === 'default' && endpoints.metadata.name === 'kubernetes') return true;
+  const service = services.get(`${namespace}/${endpoints.metadata.name}`);
+  if (service && (annotatedForScrape(service.metadata) || classifyService(service))) return true;
+  for (const subset of endpoints.subsets ?? []) {
+    if (hasMetricsPortName(subset.ports)) return true;
+    for (const address of [...(subset.addresses ?? []), ...(subset.notReadyAddresses ?? [])]) {
+      const ref = address.targetRef;
+      const pod = ref?.kind === 'Pod' ? pods.get(`${ref.namespace ?? namespace}/${ref.name ?? ''}`) : undefined;
+      if (pod && classifyPod(pod)) return true;
+    }
+  }
+  return false;
 }
 
 interface BuildContext {
@@ -137,7 +181,22 @@ function finish(discovered: LabelSet, rules: readonly RelabelRule[]): { labels: 
   return { labels, address: relabeled.__address__, scheme, path: relabeled.__metrics_path__ ?? '/metrics', params };
 }
 
+/** Labels the job defaults set; a leading filter that reads none of them can run on the bare meta labels. */
+const DEFAULTED = /^(job|__scheme__|__metrics_path__|__scrape_interval__|__scrape_timeout__|__param_.*)$/;
+
+/** The job's leading keep/drop rules, when they only read discovery labels (all the chart's do). */
+function leadingFilters(job: ScrapeJob): RelabelRule[] {
+  const filters: RelabelRule[] = [];
+  for (const rule of job.relabelConfigs) {
+    if ((rule.action !== 'keep' && rule.action !== 'drop') || (rule.source_labels ?? []).some((name) => DEFAULTED.test(name))) break;
+    filters.push(rule);
+  }
+  return filters;
+}
+
 function fromJob(job: ScrapeJob, meta: LabelSet, context: BuildContext): DiscoveredTarget | undefined {
+  // Same result as relabeling the full label set, without building it for the targets a filter drops.
+  for (const rule of leadingFilters(job)) if (!passesFilter(meta, rule)) return undefined;
   const discoveredLabels = withJobDefaults(meta, job);
   const result = finish(discoveredLabels, job.relabelConfigs);
   if (!result) return undefined;

@@ -1,5 +1,5 @@
 import { META, sanitizeLabelName, type LabelSet } from './roles/object-meta.js';
-import type { TargetSource } from './target.js';
+import type { ObjectMetaLike, PodLike, ServiceLike, TargetSource } from './target.js';
 
 /**
  * Recognising the exporters Slicewise cares about from what a target's labels say about its pod and
@@ -34,6 +34,11 @@ export const METRICS_PORT_NAME = /^(https?-)?metrics$/;
 /** Label keys, in order of trust, whose value names the application. */
 const NAME_LABELS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name'];
 
+const NAME_LABEL_NAMES = {
+  pod: Object.fromEntries(NAME_LABELS.map((key) => [key, `${META}pod_label_${sanitizeLabelName(key)}`])),
+  service: Object.fromEntries(NAME_LABELS.map((key) => [key, `${META}service_label_${sanitizeLabelName(key)}`])),
+};
+
 /** `quay.io/prometheus/node-exporter:v1.8.2@sha256:…` → `node-exporter`. */
 export function imageName(image: string): string {
   const withoutDigest = image.split('@')[0];
@@ -62,7 +67,7 @@ export function classifyLabels(labels: LabelSet): Classification | undefined {
   }
   for (const kind of ['pod', 'service'] as const) {
     for (const key of NAME_LABELS) {
-      const value = labels[`${META}${kind}_label_${sanitizeLabelName(key)}`];
+      const value = labels[NAME_LABEL_NAMES[kind][key]];
       if (!value) continue;
       if (value === 'prometheus' && (key === 'app' || key === 'app.kubernetes.io/name')) {
         const componentKey = key === 'app' ? 'component' : 'app.kubernetes.io/component';
@@ -86,4 +91,44 @@ export function classifyLabels(labels: LabelSet): Classification | undefined {
     if (exporter) return { exporter, evidence: `service name ${serviceName}` };
   }
   return undefined;
+}
+
+/** Kubernetes label key → its discovered label name, per kind, for the keys classification reads. */
+const EVIDENCE_KEYS = [...NAME_LABELS, 'component', 'app.kubernetes.io/component'].map((key) => ({
+  key,
+  pod: `${META}pod_label_${sanitizeLabelName(key)}`,
+  service: `${META}service_label_${sanitizeLabelName(key)}`,
+}));
+
+/** The few labels `classifyLabels` reads, taken straight from an object (no full label set needed). */
+function evidenceLabels(kind: 'pod' | 'service', meta: ObjectMetaLike, image?: string): LabelSet {
+  const labels: LabelSet = {};
+  if (meta.labels) {
+    for (const evidence of EVIDENCE_KEYS) {
+      const value = meta.labels[evidence.key];
+      if (value !== undefined) labels[evidence[kind]] = value;
+    }
+  }
+  if (image) labels[`${META}pod_container_image`] = image;
+  if (kind === 'service') {
+    labels[`${META}service_name`] = meta.name;
+    const probe = meta.annotations?.['prometheus.io/probe'];
+    if (probe !== undefined) labels[`${META}service_annotation_prometheus_io_probe`] = probe;
+  }
+  return labels;
+}
+
+/** `classifyLabels` for a raw pod: any of its containers' images, or its name labels. */
+export function classifyPod(pod: PodLike): Classification | undefined {
+  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  for (const container of containers) {
+    const found = classifyLabels(evidenceLabels('pod', pod.metadata, container.image));
+    if (found) return found;
+  }
+  return containers.length === 0 ? classifyLabels(evidenceLabels('pod', pod.metadata)) : undefined;
+}
+
+/** `classifyLabels` for a raw service: its name labels, probe annotation and name. */
+export function classifyService(service: ServiceLike): Classification | undefined {
+  return classifyLabels(evidenceLabels('service', service.metadata));
 }

@@ -41,15 +41,28 @@ export function expandTemplate(template: string, match: RegExpExecArray): string
   });
 }
 
+/** True when the target passes `rule`, a keep or drop rule (empty and missing labels read as ""). */
+export function passesFilter(labels: LabelSet, rule: RelabelRule): boolean {
+  const value = (rule.source_labels ?? []).map((name) => labels[name] ?? '').join(rule.separator ?? ';');
+  const matches = anchored(rule.regex ?? '(.*)').test(value);
+  return rule.action === 'keep' ? matches : !matches;
+}
+
 /** Applies `rules` in order; `undefined` means the target was dropped. Does not modify `input`. */
 export function relabel(input: LabelSet, rules: readonly RelabelRule[]): LabelSet | undefined {
+  // Most targets are dropped by a leading keep/drop rule (no annotation): decide those before copying.
+  let first = 0;
+  while (first < rules.length && (rules[first].action === 'keep' || rules[first].action === 'drop')) {
+    if (!passesFilter(input, rules[first])) return undefined;
+    first += 1;
+  }
   const labels: LabelSet = {};
   for (const [name, value] of Object.entries(input)) if (value !== '') labels[name] = value;
   const set = (name: string, value: string) => {
     if (value === '') delete labels[name];
     else labels[name] = value;
   };
-  for (const rule of rules) {
+  for (const rule of rules.slice(first)) {
     const action = rule.action ?? 'replace';
     const regex = anchored(rule.regex ?? '(.*)');
     const value = (rule.source_labels ?? []).map((name) => labels[name] ?? '').join(rule.separator ?? ';');
@@ -69,9 +82,9 @@ export function relabel(input: LabelSet, rules: readonly RelabelRule[]): LabelSe
         break;
       }
       case 'labelmap':
-        for (const [name, labelValue] of Object.entries({ ...labels })) {
+        for (const name of Object.keys(labels)) {
           const match = regex.exec(name);
-          if (match) set(expandTemplate(rule.replacement ?? '$1', match), labelValue);
+          if (match) set(expandTemplate(rule.replacement ?? '$1', match), labels[name]);
         }
         break;
       case 'labeldrop':

@@ -16,18 +16,39 @@ export function sanitizeLabelName(name: string): string {
   return name.replace(/[^a-zA-Z0-9_]/g, '_');
 }
 
-/** `__meta_kubernetes_<role>_name`, `_label_*`, `_labelpresent_*`, `_annotation_*`, `_annotationpresent_*`. */
-export function addObjectMetaLabels(labels: LabelSet, meta: ObjectMetaLike, role: 'node' | 'pod' | 'service' | 'endpoints'): void {
-  labels[`${META}${role}_name`] = meta.name;
-  for (const [key, value] of Object.entries(meta.labels ?? {})) {
+type Role = 'node' | 'pod' | 'service' | 'endpoints';
+type MetaKind = 'label' | 'annotation';
+
+/**
+ * `[value label name, present label name]` per role, kind and Kubernetes key. The same few dozen
+ * keys repeat on every object, so their label names are built once. Bounded, since annotation keys
+ * are user data.
+ */
+const metaNames = new Map<string, [string, string]>();
+
+function metaName(role: Role, kind: MetaKind, key: string): [string, string] {
+  const cacheKey = `${role}\0${kind}\0${key}`;
+  let names = metaNames.get(cacheKey);
+  if (!names) {
+    if (metaNames.size > 20_000) metaNames.clear();
     const name = sanitizeLabelName(key);
-    labels[`${META}${role}_label_${name}`] = value;
-    labels[`${META}${role}_labelpresent_${name}`] = 'true';
+    names = [`${META}${role}_${kind}_${name}`, `${META}${role}_${kind}present_${name}`];
+    metaNames.set(cacheKey, names);
   }
-  for (const [key, value] of Object.entries(meta.annotations ?? {})) {
-    const name = sanitizeLabelName(key);
-    labels[`${META}${role}_annotation_${name}`] = value;
-    labels[`${META}${role}_annotationpresent_${name}`] = 'true';
+  return names;
+}
+
+/** `__meta_kubernetes_<role>_name`, `_label_*`, `_labelpresent_*`, `_annotation_*`, `_annotationpresent_*`. */
+export function addObjectMetaLabels(labels: LabelSet, meta: ObjectMetaLike, role: Role): void {
+  labels[`${META}${role}_name`] = meta.name;
+  for (const kind of ['label', 'annotation'] as const) {
+    const source = kind === 'label' ? meta.labels : meta.annotations;
+    if (!source) continue;
+    for (const key in source) {
+      const [valueName, presentName] = metaName(role, kind, key);
+      labels[valueName] = source[key];
+      labels[presentName] = 'true';
+    }
   }
 }
 

@@ -1,6 +1,23 @@
 import type { ContainerLike, PodLike } from '../target.js';
 import { addObjectMetaLabels, joinHostPort, META, type LabelSet } from './object-meta.js';
 
+const NAMESPACE = `${META}namespace`;
+const POD_CONTAINER_ID = `${META}pod_container_id`;
+const POD_CONTAINER_IMAGE = `${META}pod_container_image`;
+const POD_CONTAINER_INIT = `${META}pod_container_init`;
+const POD_CONTAINER_NAME = `${META}pod_container_name`;
+const POD_CONTAINER_PORT_NAME = `${META}pod_container_port_name`;
+const POD_CONTAINER_PORT_NUMBER = `${META}pod_container_port_number`;
+const POD_CONTAINER_PORT_PROTOCOL = `${META}pod_container_port_protocol`;
+const POD_CONTROLLER_KIND = `${META}pod_controller_kind`;
+const POD_CONTROLLER_NAME = `${META}pod_controller_name`;
+const POD_HOST_IP = `${META}pod_host_ip`;
+const POD_IP = `${META}pod_ip`;
+const POD_NODE_NAME = `${META}pod_node_name`;
+const POD_PHASE = `${META}pod_phase`;
+const POD_READY = `${META}pod_ready`;
+const POD_UID = `${META}pod_uid`;
+
 /**
  * Labels every target of a pod carries (prometheus discovery/kubernetes/pod.go `podLabels`): ip,
  * ready (the Ready condition, lower case, `unknown` without one), phase, node, host IP, uid, the
@@ -9,17 +26,17 @@ import { addObjectMetaLabels, joinHostPort, META, type LabelSet } from './object
 export function podLabels(pod: PodLike): LabelSet {
   const ready = pod.status?.conditions?.find((condition) => condition.type === 'Ready')?.status;
   const labels: LabelSet = {
-    [`${META}pod_ip`]: pod.status?.podIP ?? '',
-    [`${META}pod_ready`]: (ready ?? 'Unknown').toLowerCase(),
-    [`${META}pod_phase`]: pod.status?.phase ?? '',
-    [`${META}pod_node_name`]: pod.spec?.nodeName ?? '',
-    [`${META}pod_host_ip`]: pod.status?.hostIP ?? '',
-    [`${META}pod_uid`]: pod.metadata.uid ?? '',
+    [POD_IP]: pod.status?.podIP ?? '',
+    [POD_READY]: (ready ?? 'Unknown').toLowerCase(),
+    [POD_PHASE]: pod.status?.phase ?? '',
+    [POD_NODE_NAME]: pod.spec?.nodeName ?? '',
+    [POD_HOST_IP]: pod.status?.hostIP ?? '',
+    [POD_UID]: pod.metadata.uid ?? '',
   };
   addObjectMetaLabels(labels, pod.metadata, 'pod');
   const controller = pod.metadata.ownerReferences?.find((owner) => owner.controller === true);
-  if (controller?.kind) labels[`${META}pod_controller_kind`] = controller.kind;
-  if (controller?.name) labels[`${META}pod_controller_name`] = controller.name;
+  if (controller?.kind) labels[POD_CONTROLLER_KIND] = controller.kind;
+  if (controller?.name) labels[POD_CONTROLLER_NAME] = controller.name;
   return labels;
 }
 
@@ -31,16 +48,16 @@ export function podLabels(pod: PodLike): LabelSet {
 export function podRoleTargets(pod: PodLike): LabelSet[] {
   const ip = pod.status?.podIP;
   if (!ip) return [];
-  const common = { ...podLabels(pod), [`${META}namespace`]: pod.metadata.namespace ?? '' };
+  const common = { ...podLabels(pod), [NAMESPACE]: pod.metadata.namespace ?? '' };
   const containers: [ContainerLike, boolean][] = [...(pod.spec?.containers ?? []).map((c) => [c, false] as [ContainerLike, boolean]), ...(pod.spec?.initContainers ?? []).map((c) => [c, true] as [ContainerLike, boolean])];
   const targets: LabelSet[] = [];
   for (const [container, isInit] of containers) {
     const statuses = isInit ? pod.status?.initContainerStatuses : pod.status?.containerStatuses;
     const containerLabels: LabelSet = {
-      [`${META}pod_container_name`]: container.name,
-      [`${META}pod_container_id`]: statuses?.find((status) => status.name === container.name)?.containerID ?? '',
-      [`${META}pod_container_image`]: container.image ?? '',
-      [`${META}pod_container_init`]: String(isInit),
+      [POD_CONTAINER_NAME]: container.name,
+      [POD_CONTAINER_ID]: statuses?.find((status) => status.name === container.name)?.containerID ?? '',
+      [POD_CONTAINER_IMAGE]: container.image ?? '',
+      [POD_CONTAINER_INIT]: String(isInit),
     };
     if (!container.ports?.length) {
       targets.push({ ...common, ...containerLabels, __address__: ip });
@@ -51,9 +68,9 @@ export function podRoleTargets(pod: PodLike): LabelSet[] {
         ...common,
         ...containerLabels,
         __address__: joinHostPort(ip, port.containerPort),
-        [`${META}pod_container_port_number`]: String(port.containerPort),
-        [`${META}pod_container_port_name`]: port.name ?? '',
-        [`${META}pod_container_port_protocol`]: port.protocol ?? '',
+        [POD_CONTAINER_PORT_NUMBER]: String(port.containerPort),
+        [POD_CONTAINER_PORT_NAME]: port.name ?? '',
+        [POD_CONTAINER_PORT_PROTOCOL]: port.protocol ?? '',
       });
     }
   }
