@@ -216,6 +216,20 @@ describe('discoverTargets: annotations the way the chart reads them', () => {
     expect(targets[1].labels).toEqual({ job: 'kubernetes-pods', instance: '[fd00::5]:9102', app: 'v6', namespace: 'web', pod: 'v6-1', node: 'node-a' });
   });
 
+  it('kubernetes-service-endpoints-slow: scrape-slow on a service, with scheme, path and port annotations', () => {
+    const exporterPod = pod('billing', 'exporter-0', { ip: '10.2.0.7', containers: [{ name: 'exporter', image: 'example/billing-exporter:2', ports: [{ name: 'web', containerPort: 8443, protocol: 'TCP' }] }] });
+    const services: ServiceLike[] = [
+      { metadata: { name: 'billing-exporter', namespace: 'billing', labels: { team: 'pay' }, annotations: { 'prometheus.io/scrape-slow': 'true', 'prometheus.io/scheme': 'https', 'prometheus.io/path': '/stats', 'prometheus.io/port': '8443' } }, spec: { type: 'ClusterIP', clusterIP: '10.96.3.3', ports: [{ name: 'web', port: 443, protocol: 'TCP', targetPort: 8443 }] } },
+    ];
+    const endpoints = [{ metadata: { name: 'billing-exporter', namespace: 'billing' }, subsets: [{ addresses: [{ ip: '10.2.0.7', nodeName: 'node-a', targetRef: { kind: 'Pod', name: 'exporter-0', namespace: 'billing' } }], ports: [{ name: 'web', port: 8443, protocol: 'TCP' }] }] }];
+    const targets = discoverTargets({ nodes: [], pods: [exporterPod], services, endpoints }, { apiserverUrl: APISERVER });
+    expect(table(targets)).toEqual([
+      { job: 'kubernetes-service-endpoints-slow', role: 'endpoints', source: 'application', address: '10.2.0.7:8443', scheme: 'https', path: '/stats', endpoint: { kind: 'pod', namespace: 'billing', pod: 'exporter-0', port: 8443, portName: 'web' }, nodeName: undefined, reason: 'annotation prometheus.io/scrape-slow=true on service billing/billing-exporter', slow: true },
+    ]);
+    expect(targets[0].labels).toEqual({ job: 'kubernetes-service-endpoints-slow', instance: '10.2.0.7:8443', team: 'pay', namespace: 'billing', service: 'billing-exporter', node: 'node-a' });
+    expect(targets[0].discoveredLabels).toMatchObject({ __scrape_interval__: '5m', __scrape_timeout__: '30s' });
+  });
+
   it('prometheus-pushgateway and kubernetes-services (blackbox probe) on the service role', () => {
     const services: ServiceLike[] = [
       { metadata: { name: 'pushgateway', namespace: 'monitoring', labels: { app: 'prometheus-pushgateway' }, annotations: { 'prometheus.io/probe': 'pushgateway' } }, spec: { type: 'ClusterIP', clusterIP: '10.96.5.5', ports: [{ name: 'http', port: 9091, protocol: 'TCP' }] } },
