@@ -74,7 +74,7 @@ export interface SimulatedCluster {
   backendFor(namespace: string, pod: string, port: number): BackendAddress | undefined;
   /** The kubelet dump a node replays (`path` is the fixture file). */
   nodeDump(node: string): CadvisorDump | undefined;
-  /** Exporter processes started for pods (shared ones excluded). */
+  /** Every exporter process running for this cluster (shared ones included), with pid and port. */
   runningProcesses(): BackendAddress[];
 }
 

@@ -41,9 +41,15 @@ function safeString(seed: number, length: number): string {
   return out;
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** 8 hex digits of a 32-bit number (a table lookup: Number#toString(16) dominated generation time). */
+function hex8(n: number): string {
+  return HEX_BYTE[(n >>> 24) & 255] + HEX_BYTE[(n >>> 16) & 255] + HEX_BYTE[(n >>> 8) & 255] + HEX_BYTE[n & 255];
+}
+
 function uuidFor(kind: string, index: number): string {
-  const parts = [fnv1a(`${kind}a${index}`), fnv1a(`${kind}b${index}`), fnv1a(`${kind}c${index}`), fnv1a(`${kind}d${index}`)].map((n) => n.toString(16).padStart(8, '0'));
-  const hex = parts.join('');
+  const hex = hex8(fnv1a(`${kind}a${index}`)) + hex8(fnv1a(`${kind}b${index}`)) + hex8(fnv1a(`${kind}c${index}`)) + hex8(fnv1a(`${kind}d${index}`));
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -52,13 +58,19 @@ export function installScaleCluster(cluster: SimCluster, shape: ScaleShape, star
   const podCount = nodeCount * podsPerNode;
   const deploymentCount = Math.ceil(podCount / REPLICAS);
   const nodeName = (n: number) => `scale-node-${String(n).padStart(5, '0')}`;
-  const namespaceOf = (d: number) => `team-${String(d % NAMESPACES).padStart(2, '0')}`;
-  const rsHash = (d: number) => safeString(fnv1a(`rs${d}`), 10);
+  // Strings shared by many objects are computed once (generation cost matters at 150,000 pods).
+  const rsHashes: string[] = new Array(deploymentCount);
+  const rsHash = (d: number) => (rsHashes[d] ??= safeString(fnv1a(`rs${d}`), 10));
   const podName = (p: number) => {
     const d = Math.floor(p / REPLICAS);
     return `app-${d}-${rsHash(d)}-${safeString(fnv1a(`pod${p}`), 5)}`;
   };
-  const created = (i: number) => rfc3339(startMs - 86_400_000 + (i % 3600) * 1000);
+  const createdTimes: string[] = new Array(3600);
+  const created = (i: number) => (createdTimes[i % 3600] ??= rfc3339(startMs - 86_400_000 + (i % 3600) * 1000));
+  const images: string[] = [];
+  const imageOf = (d: number) => (images[(d % NAMESPACES) * 7 + (d % 7)] ??= `registry.example.com/team-${d % NAMESPACES}/app:1.${d % 7}.0`);
+  const namespaces: string[] = [];
+  const namespaceOf = (d: number) => (namespaces[d % NAMESPACES] ??= `team-${String(d % NAMESPACES).padStart(2, '0')}`);
   const nodeIp = (n: number) => `10.1.${Math.floor(n / 250)}.${(n % 250) + 2}`;
   const podCidr = (n: number) => `10.${64 + Math.floor(n / 256)}.${n % 256}.0/24`;
 
@@ -110,7 +122,7 @@ export function installScaleCluster(cluster: SimCluster, shape: ScaleShape, star
       const ip = `10.${64 + Math.floor(n / 256)}.${n % 256}.${2 + Math.floor(p / nodeCount)}`;
       const rs = `app-${d}-${rsHash(d)}`;
       const started = created(p);
-      const containerId = (fnv1a(`c${p}`).toString(16).padStart(8, '0') + fnv1a(`d${p}`).toString(16).padStart(8, '0')).repeat(4);
+      const containerId = (hex8(fnv1a(`c${p}`)) + hex8(fnv1a(`d${p}`))).repeat(4);
       return {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -126,7 +138,7 @@ export function installScaleCluster(cluster: SimCluster, shape: ScaleShape, star
         },
         spec: {
           nodeName: nodeName(n),
-          containers: [{ name: 'app', image: `registry.example.com/team-${d % NAMESPACES}/app:1.${d % 7}.0`, ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }], resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } } }],
+          containers: [{ name: 'app', image: imageOf(d), ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }], resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } } }],
           restartPolicy: 'Always',
           serviceAccountName: 'default',
           schedulerName: 'default-scheduler',
@@ -142,7 +154,7 @@ export function installScaleCluster(cluster: SimCluster, shape: ScaleShape, star
           podIPs: [{ ip }],
           startTime: started,
           qosClass: 'Burstable',
-          containerStatuses: [{ name: 'app', image: `registry.example.com/team-${d % NAMESPACES}/app:1.${d % 7}.0`, imageID: '', containerID: `containerd://${containerId}`, ready: true, started: true, restartCount: 0, state: { running: { startedAt: started } } }],
+          containerStatuses: [{ name: 'app', image: imageOf(d), imageID: '', containerID: `containerd://${containerId}`, ready: true, started: true, restartCount: 0, state: { running: { startedAt: started } } }],
         },
       };
   };

@@ -170,10 +170,14 @@ export class SimCluster implements ApiBackend {
     this.#server = await startApiServer(this, this.options.tls, { port: this.options.port });
     this.#writePrometheusConfig();
     await Promise.all([...this.#pods.entries()].map(([uid, record]) => (record.plan.blueprint.backends.length ? this.#backends.acquire(uid, record.plan.name, record.plan.blueprint.backends) : undefined)));
-    this.#writePrometheusTargets();
-    this.#every(2000, () => {
-      if (this.#prometheusDirty) this.#writePrometheusTargets();
-    });
+    // Only a cluster running a Prometheus needs its file_sd targets kept current.
+    const usesPrometheus = [...this.#pods.values()].some((r) => r.plan.blueprint.backends.some((b) => 'process' in b.spec && b.spec.process === 'prometheus'));
+    if (usesPrometheus) {
+      this.#writePrometheusTargets();
+      this.#every(2000, () => {
+        if (this.#prometheusDirty) this.#writePrometheusTargets();
+      });
+    }
   }
 
   /** When the cluster was created: a little before its oldest node. */
