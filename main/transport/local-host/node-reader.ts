@@ -247,7 +247,8 @@ function readPressure(procRoot: string, out: Families): void {
       const help = total[1] === 'some'
         ? `Total time in seconds that processes have waited for ${resource === 'cpu' ? 'CPU time' : resource}`
         : `Total time in seconds no process could make progress due to ${resource} congestion`;
-      out.add(`node_pressure_${resource}_${what}_seconds_total`, help, 'counter', {}, Number(total[2]) / 1e6);
+      // µs → s as node-exporter computes it (pressure_linux.go: / 1000.0 / 1000.0), to the last bit.
+      out.add(`node_pressure_${resource}_${what}_seconds_total`, help, 'counter', {}, Number(total[2]) / 1000 / 1000);
     }
   }
 }
