@@ -231,6 +231,34 @@ describe('watches', () => {
   });
 });
 
+describe('client-node informer', () => {
+  it('lists, watches, and relists after the watch is closed on a compacted resourceVersion', async () => {
+    const { makeInformer } = await import('@kubernetes/client-node');
+    const api = simKubeConfig(sim, 'token').makeApiClient(CoreV1Api);
+    let lists = 0;
+    const informer = makeInformer(simKubeConfig(sim, 'token'), '/api/v1/namespaces/web/pods', () => {
+      lists++;
+      return api.listNamespacedPod({ namespace: 'web' });
+    });
+    const added: string[] = [];
+    informer.on('add', (pod) => added.push(pod.metadata?.name ?? ''));
+    await informer.start();
+    try {
+      await until(() => added.length === sim.objects.list('pods', 'web').length, 'the initial list');
+      expect(lists).toBe(1);
+      sim.faults.gone('pods');
+      await until(() => lists >= 2, 'a relist after 410');
+      await sim.scaleDeployment('web', 'nginx', 3);
+      const newest = sim.objects.list<Pod>('pods', 'web').map((p) => p.metadata.name).filter((n) => !added.includes(n));
+      await until(() => newest.every((n) => informer.list('web').some((p) => p.metadata?.name === n && (p as Pod).status.phase === 'Running')), 'the scaled pod in the cache');
+      expect(informer.list('web').map((p) => p.metadata?.name).sort()).toEqual(sim.objects.list<Pod>('pods', 'web').map((p) => p.metadata.name).sort());
+    } finally {
+      await informer.stop();
+      await sim.scaleDeployment('web', 'nginx', 2);
+    }
+  });
+});
+
 describe('lists', () => {
   it('page with limit/continue and reject bad or expired continue tokens', async () => {
     const all = json<{ items: Pod[]; metadata: { resourceVersion: string } }>((await simGet(sim, '/api/v1/pods')).body);
