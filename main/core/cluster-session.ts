@@ -77,6 +77,8 @@ export class ClusterSession implements Session {
   readonly #transports = new Map<string, { endpoint: string; transport: TargetTransport }>();
   #discovered: DiscoveredTarget[] = [];
   #discoveryTimer: NodeJS.Timeout | null = null;
+  /** How long the last discovery took; the next one waits at least twice that (150k-pod clusters). */
+  #lastDiscoveryMs = 0;
   #summaryTimer: NodeJS.Timeout | null = null;
   #namespace: string | undefined;
   #probeError: AppError | null = null;
@@ -191,10 +193,13 @@ export class ClusterSession implements Session {
 
   #scheduleDiscovery(): void {
     if (this.#disposed || !this.cache.synced || this.#discoveryTimer) return;
+    // Pod status churn on big clusters would otherwise re-run discovery back to back; leave the
+    // event loop at least half of the time.
+    const delayMs = Math.max(this.#options.discoveryDebounceMs ?? 500, 2 * this.#lastDiscoveryMs);
     this.#discoveryTimer = setTimeout(() => {
       this.#discoveryTimer = null;
       void this.#discover();
-    }, this.#options.discoveryDebounceMs ?? 500);
+    }, delayMs);
   }
 
   async #discover(): Promise<void> {
@@ -206,11 +211,14 @@ export class ClusterSession implements Session {
       ...(this.cache.usesEndpointsFallback ? { endpoints: this.cache.endpoints.list() } : { endpointSlices: this.cache.endpointSlices.list() }),
     } as ClusterObjects;
     let discovered: DiscoveredTarget[];
+    const startedMs = performance.now();
     try {
       discovered = discoverTargets(objects, { apiserverUrl: this.#options.context.server });
     } catch (error) {
       this.#log.error('discovery failed', error);
       return;
+    } finally {
+      this.#lastDiscoveryMs = performance.now() - startedMs;
     }
     this.#discovered = discovered;
     const scrapeTargets: ScrapeTarget[] = [];

@@ -23,6 +23,7 @@ class FixedClient implements ListWatchClient {
   watch(_path: string, _query: Record<string, string>, signal: AbortSignal): AsyncIterable<WatchEvent> {
     return (async function* () {
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      yield* [];
     })();
   }
 }

@@ -41,6 +41,7 @@ class ScriptedClient implements ListWatchClient {
     // Nothing scripted: hang until aborted, as an idle watch does.
     return (async function* () {
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      yield* [];
     })();
   }
 }
