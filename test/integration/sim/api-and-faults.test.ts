@@ -250,7 +250,7 @@ describe('client-node informer', () => {
       await until(() => lists >= 2, 'a relist after 410');
       await sim.scaleDeployment('web', 'nginx', 3);
       const newest = sim.objects.list<Pod>('pods', 'web').map((p) => p.metadata.name).filter((n) => !added.includes(n));
-      await until(() => newest.every((n) => informer.list('web').some((p) => p.metadata?.name === n && (p as Pod).status.phase === 'Running')), 'the scaled pod in the cache');
+      await until(() => newest.every((n) => informer.list('web').some((p) => p.metadata?.name === n && p.status?.phase === 'Running')), 'the scaled pod in the cache');
       expect(informer.list('web').map((p) => p.metadata?.name).sort()).toEqual(sim.objects.list<Pod>('pods', 'web').map((p) => p.metadata.name).sort());
     } finally {
       await informer.stop();
