@@ -91,6 +91,7 @@ const FIELDS: Record<string, readonly string[]> = {
   nodes: ['metadata.name', 'spec.unschedulable'],
   services: ['metadata.name', 'metadata.namespace', 'spec.clusterIP', 'spec.type'],
   namespaces: ['metadata.name', 'status.phase'],
+  events: ['metadata.name', 'metadata.namespace', 'involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
 };
 
 export function parseFieldSelector(text: string | null | undefined, resource: string): FieldRequirement[] {
