@@ -17,7 +17,7 @@ export interface ScrapeBatch {
   targetLabels: Readonly<Record<string, string>>;
   /** Scrape time, epoch ms: the time of every sample without an honoured explicit timestamp. */
   tsMs: number;
-  /** The target's scrape interval, a hint for sizing its ring. */
+  /** The target's scrape interval, for appenders that want it (SeriesStore sizes its rings from the scrape times it sees). */
   intervalMs?: number;
   /** Use timestamps written in the exposition (Prometheus `honor_timestamps`). */
   honorTimestamps: boolean;

@@ -3,7 +3,7 @@
 // so `a{x=""}` and `a` are one series), strings interned so that thousands of series share one
 // "kube-system".
 
-/** A label set including `__name__`. Frozen; never mutate. */
+/** A label set including `__name__`. Shared with the store: never mutate it. */
 export type LabelSet = Readonly<Record<string, string>>;
 
 /** Prometheus' prefix for scraped labels that collide with target labels (`honor_labels: false`). */
@@ -37,60 +37,127 @@ export class LabelInterner {
   }
 }
 
+/** Target labels prepared once per target for `seriesLabels`: internal (`__`) ones dropped. */
+export interface TargetLabelSet {
+  names: string[];
+  values: string[];
+  nameSet: Set<string>;
+}
+
+/** Prepares target labels for `seriesLabels`. */
+export function prepareTargetLabels(targetLabels: Readonly<Record<string, string>>, interner: LabelInterner): TargetLabelSet {
+  const names: string[] = [];
+  const values: string[] = [];
+  for (const name of Object.keys(targetLabels)) {
+    if (name.startsWith('__')) continue;
+    names.push(interner.intern(name));
+    values.push(interner.intern(targetLabels[name]));
+  }
+  return { names, values, nameSet: new Set(names) };
+}
+
 /**
  * Builds a series' label set from a scraped metric name and flat `[name, value, …]` labels plus the
  * target labels, following Prometheus `honor_labels: false` (scrape/scrape.go mutateSampleLabels,
- * resolveConflictingExposedLabels): a scraped label that a non-empty target label would overwrite
+ * resolveConflictingExposedLabels): a non-empty scraped label that a target label would overwrite
  * is kept as `exported_<name>` (prefixed again while that name is taken); target labels win.
  * Target labels starting with `__` are internal (Prometheus drops them after relabelling) and are
- * not added.
+ * not added. Runs once per new series, so it avoids intermediate collections.
  */
-export function seriesLabels(
-  name: string,
-  scraped: readonly string[],
-  targetLabels: Readonly<Record<string, string>>,
-  interner: LabelInterner,
-): LabelSet {
-  const merged = new Map<string, string>();
-  for (let i = 0; i < scraped.length; i += 2) merged.set(scraped[i], scraped[i + 1]);
-  const taken = new Set(merged.keys());
-  for (const target of Object.keys(targetLabels)) if (!target.startsWith('__')) taken.add(target);
-  for (const target of Object.keys(targetLabels)) {
-    if (target.startsWith('__')) continue;
-    const existing = merged.get(target);
-    if (existing !== undefined && existing !== '') {
-      let exported = EXPORTED_PREFIX + target;
-      while (taken.has(exported)) exported = EXPORTED_PREFIX + exported;
-      taken.add(exported);
-      merged.set(exported, existing);
+export function seriesLabels(name: string, scraped: readonly string[], target: TargetLabelSet, interner: LabelInterner): BuiltLabels {
+  const names = scratchNames;
+  const values = scratchValues;
+  names.length = 0;
+  values.length = 0;
+  for (let i = 0; i < scraped.length; i += 2) {
+    const value = scraped[i + 1];
+    if (value === '') continue;
+    let label = scraped[i];
+    if (target.nameSet.has(label)) {
+      label = EXPORTED_PREFIX + label;
+      while (target.nameSet.has(label) || scrapedHas(scraped, label)) label = EXPORTED_PREFIX + label;
     }
-    merged.set(target, targetLabels[target]);
+    names.push(label);
+    values.push(value);
   }
-  merged.set('__name__', name);
-  return canonicalLabels(merged, interner);
+  for (let i = 0; i < target.names.length; i++) {
+    if (target.values[i] === '') continue;
+    names.push(target.names[i]);
+    values.push(target.values[i]);
+  }
+  return buildLabelSet(name, names, values, interner);
 }
 
-/** `__name__` first, then the other non-empty labels sorted by name; interned and frozen. */
-export function canonicalLabels(labels: Map<string, string> | Readonly<Record<string, string>>, interner: LabelInterner): LabelSet {
-  const entries = labels instanceof Map ? [...labels] : Object.entries(labels);
+function scrapedHas(scraped: readonly string[], label: string): boolean {
+  for (let i = 0; i < scraped.length; i += 2) if (scraped[i] === label && scraped[i + 1] !== '') return true;
+  return false;
+}
+
+/** `__name__` first, then the other non-empty labels sorted by name; interned. */
+export function canonicalLabels(labels: Readonly<Record<string, string>>, interner: LabelInterner): BuiltLabels {
+  const names = scratchNames;
+  const values = scratchValues;
+  names.length = 0;
+  values.length = 0;
+  for (const label of Object.keys(labels)) {
+    if (label === '__name__' || labels[label] === '') continue;
+    names.push(label);
+    values.push(labels[label]);
+  }
+  return buildLabelSet(labels.__name__ ?? '', names, values, interner);
+}
+
+/** A label set and its `hashLabels` value, computed while building it. */
+export interface BuiltLabels {
+  labels: LabelSet;
+  hash: number;
+}
+
+// Reused by seriesLabels/canonicalLabels (single-threaded, not re-entrant): one pair of arrays
+// instead of two per new series.
+const scratchNames: string[] = [];
+const scratchValues: string[] = [];
+
+/** Sorts the pairs by name (insertion sort: label sets are small) and builds the object and its hash. */
+function buildLabelSet(name: string, names: string[], values: string[], interner: LabelInterner): BuiltLabels {
+  for (let i = 1; i < names.length; i++) {
+    const n = names[i];
+    const v = values[i];
+    let j = i - 1;
+    while (j >= 0 && names[j] > n) {
+      names[j + 1] = names[j];
+      values[j + 1] = values[j];
+      j--;
+    }
+    names[j + 1] = n;
+    values[j + 1] = v;
+  }
   const result: Record<string, string> = {};
-  const name = labels instanceof Map ? labels.get('__name__') : labels.__name__;
-  if (name !== undefined && name !== '') result.__name__ = interner.intern(name);
-  const rest = entries.filter(([label, value]) => label !== '__name__' && value !== '');
-  rest.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const [label, value] of rest) result[interner.intern(label)] = interner.intern(value);
-  return Object.freeze(result);
+  let hash = FNV_OFFSET;
+  if (name !== '') {
+    result.__name__ = interner.intern(name);
+    hash = hashPair(hash, '__name__', name);
+  }
+  for (let i = 0; i < names.length; i++) {
+    result[interner.intern(names[i])] = interner.intern(values[i]);
+    hash = hashPair(hash, names[i], values[i]);
+  }
+  return { labels: result, hash: hash >>> 0 };
 }
 
-/** 32-bit FNV-1a over the label pairs (order as stored, i.e. canonical). */
+const FNV_OFFSET = 0x811c9dc5;
+
+function hashPair(seed: number, name: string, value: string): number {
+  let hash = fnv(seed, name);
+  hash = Math.imul(hash ^ 0xff, 0x01000193);
+  hash = fnv(hash, value);
+  return Math.imul(hash ^ 0xfe, 0x01000193);
+}
+
+/** 32-bit FNV-1a over the label pairs in stored (canonical) order; equals `BuiltLabels.hash`. */
 export function hashLabels(labels: LabelSet): number {
-  let hash = 0x811c9dc5;
-  for (const name in labels) {
-    hash = fnv(hash, name);
-    hash = Math.imul(hash ^ 0xff, 0x01000193);
-    hash = fnv(hash, labels[name]);
-    hash = Math.imul(hash ^ 0xfe, 0x01000193);
-  }
+  let hash = FNV_OFFSET;
+  for (const name in labels) hash = hashPair(hash, name, labels[name]);
   return hash >>> 0;
 }
 

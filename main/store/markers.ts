@@ -45,11 +45,3 @@ export function writeAbsent(words: Uint32Array, index: number): void {
   words[2 * index] = ABSENT_LO;
   words[2 * index + 1] = ABSENT_HI;
 }
-
-/** Fills `[from, to)` of a ring with absent markers. */
-export function fillAbsent(words: Uint32Array, from: number, to: number): void {
-  for (let i = from; i < to; i++) {
-    words[2 * i] = ABSENT_LO;
-    words[2 * i + 1] = ABSENT_HI;
-  }
-}

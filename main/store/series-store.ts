@@ -5,11 +5,17 @@
 //   ring, and each of its series has one Float64 ring with the same slot numbering: slot k of every
 //   series of a target belongs to the target's scrape k. A chart of series from one target is
 //   already uPlot's AlignedData `[xs, ys…]`.
-// - the rings of a target's series live in blocks of 64 rows (one Float64Array per block), so a
-//   series costs 8 bytes per sample plus a small constant, not a typed-array object of its own.
+// - the rings of a target's series live in blocks of rows (64, 128, 256, then 512 rows: small
+//   targets waste little, big ones have few typed-array objects), and each block's ring in segments
+//   of 8 slots (slot-major: slot k of all rows of the block are adjacent), so a series costs 8 bytes
+//   per sample plus a small constant. The ring grows by one segment at a time
+//   while the retention window is not yet covered: no copying and no big allocation at once, which
+//   kept the main thread free (growing contiguous rings for 30k series took hundreds of ms).
 // - a slot holds a value, a stale marker or an "absent" marker (markers.ts). Every scrape writes
 //   every row of its target: the sample, or a stale marker where the series vanished (or the
-//   scrape failed), or absent. Stale markers become gaps in every query.
+//   scrape failed), or absent. Stale markers become gaps in every query. Slots written before a
+//   row existed are recognised by scrape sequence numbers (`slotSeq` vs `rowFirstSeq`), so new
+//   memory never needs filling.
 // - honoured explicit timestamps (cAdvisor) are kept as an Int32 offset from the scrape time, in a
 //   second block allocated only for blocks that need one (4 more bytes per sample there).
 // - series that stayed stale or absent for longer than the retention window are evicted.
@@ -20,8 +26,8 @@ import type { FamilyMeta } from '../scrape/exposition/samples.js';
 import { toDisposable, type Disposable } from '../util/disposable.js';
 import { nullSink, Logger } from '../util/log.js';
 import { extrapolatedRate, instantRate } from './functions.js';
-import { canonicalLabels, hashLabels, LabelInterner, sameLabels, seriesLabels, type LabelSet } from './labels.js';
-import { ABSENT_HI, ABSENT_LO, SLOT_ABSENT, SLOT_STALE, SLOT_VALUE, slotKind, writeAbsent, writeStale } from './markers.js';
+import { canonicalLabels, hashLabels, LabelInterner, prepareTargetLabels, sameLabels, seriesLabels, type LabelSet, type TargetLabelSet } from './labels.js';
+import { SLOT_ABSENT, SLOT_STALE, SLOT_VALUE, slotKind, writeAbsent, writeStale } from './markers.js';
 import { compileMatcher, type LabelMatcher } from './matchers.js';
 
 /** A stored series. `labels` includes `__name__` and the target labels; empty-valued labels are not kept (Prometheus semantics). */
@@ -74,10 +80,29 @@ export const DEFAULT_RETENTION_MS = 15 * 60_000;
 /** Default lookback: 5 minutes, as Prometheus. */
 export const DEFAULT_LOOKBACK_MS = 5 * 60_000;
 
-const BLOCK_SHIFT = 6;
-const BLOCK_ROWS = 1 << BLOCK_SHIFT;
-const BLOCK_MASK = BLOCK_ROWS - 1;
-const INITIAL_SLOTS = 8;
+/** Rows of the first block; blocks double up to MAX_BLOCK_ROWS. */
+const FIRST_BLOCK_ROWS = 64;
+const MAX_BLOCK_ROWS = 512;
+/** Rows in blocks 0…3 (64 + 128 + 256 + 512); from there every block has 512 rows. */
+const DOUBLING_ROWS = 960;
+const SEGMENT_SHIFT = 3;
+const SEGMENT_SLOTS = 1 << SEGMENT_SHIFT;
+const SEGMENT_MASK = SEGMENT_SLOTS - 1;
+
+/** Block holding `row`. */
+function blockOf(row: number): number {
+  return row < DOUBLING_ROWS ? 31 - Math.clz32((row >> 6) + 1) : 4 + ((row - DOUBLING_ROWS) >> 9);
+}
+
+/** First row of block `block`. */
+function blockStart(block: number): number {
+  return block < 4 ? FIRST_BLOCK_ROWS * ((1 << block) - 1) : DOUBLING_ROWS + (block - 4) * MAX_BLOCK_ROWS;
+}
+
+/** Rows in block `block`. */
+function blockRows(block: number): number {
+  return block < 4 ? FIRST_BLOCK_ROWS << block : MAX_BLOCK_ROWS;
+}
 /** Upper bound on slots per target (e.g. 15 min at 50 ms); protects memory from a runaway interval. */
 const MAX_SLOTS = 20_000;
 /** Largest honoured offset between an explicit timestamp and the scrape time (Int32 ms, ~24 days). */
@@ -95,8 +120,8 @@ const SYNTHETIC = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'] as
 
 class TargetData {
   labels: Readonly<Record<string, string>> = {};
+  preparedLabels: TargetLabelSet = { names: [], values: [], nameSet: new Set() };
   families: FamilyMeta[] = [];
-  intervalHintMs = 0;
   ended = false;
   seq = 0;
   lastTsMs = -Infinity;
@@ -106,9 +131,12 @@ class TargetData {
   start = 0;
   count = 0;
   times = new Float64Array(0);
-  blocks: Float64Array[] = [];
-  words: Uint32Array[] = [];
-  offsets: (Int32Array | null)[] = [];
+  /** Scrape sequence number of each slot. */
+  slotSeq = new Float64Array(0);
+  /** [block][segment] value rings, the same memory as 32-bit words, and honoured-timestamp offsets (allocated on first use). */
+  blocks: Float64Array[][] = [];
+  words: Uint32Array[][] = [];
+  offsets: (Int32Array | null)[][] = [];
 
   // Rows (one per series of this target).
   rowCount = 0;
@@ -116,6 +144,8 @@ class TargetData {
   rowState = new Uint8Array(0);
   rowLastTs = new Float64Array(0);
   rowLastSeq = new Int32Array(0);
+  /** Sequence number of the first scrape a row took part in; older slots are not its data. */
+  rowFirstSeq = new Float64Array(0);
   freeRows: number[] = [];
 
   // Decoder refs → series ids, valid for `epoch`.
@@ -181,7 +211,7 @@ export class SeriesStore implements ScrapeAppender, Disposable {
       const newest = target.times[target.slot(target.count - 1)];
       let keep = 0;
       while (keep < target.count && target.times[target.slot(target.count - 1 - keep)] >= newest - retentionMs) keep++;
-      if (keep < target.count) this.#resize(target, Math.max(keep, 1), Math.max(keep, 1));
+      if (keep < target.count) this.#rebuild(target, roundToSegments(Math.max(keep, 1)), keep);
     }
   }
 
@@ -197,14 +227,15 @@ export class SeriesStore implements ScrapeAppender, Disposable {
       this.#targets.set(batch.targetId, target);
     }
     target.ended = false;
-    if (batch.intervalMs && batch.intervalMs > 0) target.intervalHintMs = batch.intervalMs;
     if (!sameRecord(target.labels, batch.targetLabels)) {
       target.labels = { ...batch.targetLabels };
+      target.preparedLabels = prepareTargetLabels(target.labels, this.#interner);
       target.syntheticIds = [-1, -1, -1];
       target.epoch = '';
     }
     // Scrape times of one target must increase: the ring is ordered by them.
     const tsMs = Math.max(batch.tsMs, target.lastTsMs + 1);
+    const seq = ++target.seq;
     const decoded = batch.decoded;
     if (decoded) {
       if (decoded.epoch !== target.epoch) {
@@ -213,15 +244,14 @@ export class SeriesStore implements ScrapeAppender, Disposable {
       }
       if (decoded.families) target.families = decoded.families;
       for (const series of decoded.newSeries) {
-        const labels = seriesLabels(series.name, series.labels, target.labels, this.#interner);
-        const id = this.#seriesFor(target, labels);
+        const built = seriesLabels(series.name, series.labels, target.preparedLabels, this.#interner);
+        const id = this.#seriesFor(target, built.labels, built.hash);
         if (series.ref >= target.refMap.length) target.refMap = growInt32(target.refMap, series.ref + 1, -1);
         target.refMap[series.ref] = id;
       }
     }
 
-    const k = this.#advance(target, tsMs);
-    const seq = ++target.seq;
+    const k = this.#advance(target, tsMs, seq);
     const retentionStart = tsMs - this.#retentionMs;
     let written = 0;
     let unknownRefs = 0;
@@ -249,7 +279,8 @@ export class SeriesStore implements ScrapeAppender, Disposable {
     for (let s = 0; s < SYNTHETIC.length; s++) {
       let id: number = target.syntheticIds[s];
       if (id < 0 || this.#seriesTarget[id] !== target) {
-        id = this.#seriesFor(target, canonicalLabels({ ...target.labels, __name__: SYNTHETIC[s] }, this.#interner));
+        const built = canonicalLabels({ ...target.labels, __name__: SYNTHETIC[s] }, this.#interner);
+        id = this.#seriesFor(target, built.labels, built.hash);
         target.syntheticIds[s] = id;
       }
       const row = this.#seriesRow[id];
@@ -267,8 +298,8 @@ export class SeriesStore implements ScrapeAppender, Disposable {
     const target = this.#targets.get(targetId);
     if (!target || target.ended) return;
     const at = Math.max(tsMs, target.lastTsMs + 1);
-    const k = this.#advance(target, at);
     const seq = ++target.seq;
+    const k = this.#advance(target, at, seq);
     this.#sweep(target, k, seq, at, at - this.#retentionMs);
     target.ended = true;
     this.#afterAppend(target, at, 0);
@@ -434,14 +465,17 @@ export class SeriesStore implements ScrapeAppender, Disposable {
     if (this.#disposed) throw new Error('SeriesStore used after dispose()');
   }
 
-  #seriesFor(target: TargetData, labels: LabelSet): number {
-    const hash = hashLabels(labels);
+  #seriesFor(target: TargetData, labels: LabelSet, hash: number): number {
     const found = target.byHash.get(hash);
     if (found !== undefined) {
       if (typeof found === 'number') {
-        if (sameLabels(this.#labels[found]!, labels)) return found;
+        const existing = this.#labels[found];
+        if (existing !== undefined && sameLabels(existing, labels)) return found;
       } else {
-        for (const id of found) if (sameLabels(this.#labels[id]!, labels)) return id;
+        for (const id of found) {
+          const existing = this.#labels[id];
+          if (existing !== undefined && sameLabels(existing, labels)) return id;
+        }
       }
     }
     const id = this.#labels.length;
@@ -465,18 +499,17 @@ export class SeriesStore implements ScrapeAppender, Disposable {
     if (row === undefined) {
       row = target.rowCount++;
       if (row >= target.rowSeries.length) {
-        const size = Math.max(BLOCK_ROWS, target.rowSeries.length * 2);
+        const size = Math.max(FIRST_BLOCK_ROWS, target.rowSeries.length * 2);
         target.rowSeries = growInt32(target.rowSeries, size, -1);
         target.rowState = growUint8(target.rowState, size);
         target.rowLastTs = growFloat64(target.rowLastTs, size);
         target.rowLastSeq = growInt32(target.rowLastSeq, size, 0);
+        target.rowFirstSeq = growFloat64(target.rowFirstSeq, size);
       }
-      const block = row >> BLOCK_SHIFT;
-      if (block >= target.blocks.length && target.capacity > 0) this.#addBlock(target);
-    } else if (target.capacity > 0) {
-      const base = (row & BLOCK_MASK) * target.capacity;
-      fillAbsentWords(target.words[row >> BLOCK_SHIFT], base, base + target.capacity);
+      if (blockOf(row) >= target.blocks.length) this.#addBlock(target);
     }
+    // Its slots from earlier scrapes (zeros, or a previous series' data) are not its samples.
+    target.rowFirstSeq[row] = target.seq;
     target.rowSeries[row] = id;
     target.rowState[row] = ROW_EMPTY;
     target.rowLastTs[row] = -Infinity;
@@ -485,23 +518,27 @@ export class SeriesStore implements ScrapeAppender, Disposable {
   }
 
   #addBlock(target: TargetData): void {
-    const values = new Float64Array(BLOCK_ROWS * target.capacity);
-    const words = new Uint32Array(values.buffer);
-    fillAbsentWords(words, 0, values.length);
+    const values: Float64Array[] = [];
+    const words: Uint32Array[] = [];
+    const size = SEGMENT_SLOTS * blockRows(target.blocks.length);
+    for (let segment = 0; segment < target.capacity >> SEGMENT_SHIFT; segment++) {
+      const memory = new Float64Array(size);
+      values.push(memory);
+      words.push(new Uint32Array(memory.buffer));
+    }
     target.blocks.push(values);
     target.words.push(words);
-    target.offsets.push(null);
+    target.offsets.push(values.map(() => null));
   }
 
   /** Reserves the slot for a new scrape at `tsMs` (growing the ring while it is shorter than the retention window) and returns its index. */
-  #advance(target: TargetData, tsMs: number): number {
-    if (target.capacity === 0) {
-      const needed = target.intervalHintMs > 0 ? Math.ceil(this.#retentionMs / target.intervalHintMs) + 1 : INITIAL_SLOTS;
-      this.#resize(target, Math.min(INITIAL_SLOTS, needed, MAX_SLOTS), 0);
-    }
+  #advance(target: TargetData, tsMs: number, seq: number): number {
     if (target.count === target.capacity && target.capacity < MAX_SLOTS) {
-      const oldest = target.times[target.start];
-      if (oldest >= tsMs - this.#retentionMs) this.#resize(target, this.#grownCapacity(target, tsMs), target.count);
+      const oldest = target.count === 0 ? tsMs : target.times[target.start];
+      if (oldest >= tsMs - this.#retentionMs) {
+        if (target.start !== 0) this.#linearize(target);
+        this.#addSegment(target);
+      }
     }
     let k: number;
     if (target.count < target.capacity) {
@@ -512,47 +549,83 @@ export class SeriesStore implements ScrapeAppender, Disposable {
       target.start = k + 1 === target.capacity ? 0 : k + 1;
     }
     target.times[k] = tsMs;
+    target.slotSeq[k] = seq;
     target.lastTsMs = tsMs;
     return k;
   }
 
-  /** Slots needed to cover the retention window at the target's interval (hint, or observed spacing). */
-  #grownCapacity(target: TargetData, tsMs: number): number {
-    const oldest = target.times[target.start];
-    const observed = (tsMs - oldest) / target.count;
-    const interval = target.intervalHintMs > 0 ? target.intervalHintMs : observed;
-    const needed = interval > 0 ? Math.ceil(this.#retentionMs / interval) + 1 : target.capacity * 2;
-    const grown = needed > target.capacity ? Math.min(needed, target.capacity * 2) : target.capacity + Math.max(1, target.capacity >> 2);
-    return Math.min(MAX_SLOTS, grown);
+  /** Adds one segment (8 slots) at the end of a ring that has not wrapped (start 0). */
+  #addSegment(target: TargetData): void {
+    const capacity = target.capacity + SEGMENT_SLOTS;
+    target.times = growFloat64(target.times, capacity);
+    target.slotSeq = growFloat64(target.slotSeq, capacity);
+    for (let b = 0; b < target.blocks.length; b++) {
+      const memory = new Float64Array(SEGMENT_SLOTS * blockRows(b));
+      target.blocks[b].push(memory);
+      target.words[b].push(new Uint32Array(memory.buffer));
+      target.offsets[b].push(null);
+    }
+    target.capacity = capacity;
   }
 
-  /** Reallocates the ring to `capacity` slots, keeping the newest `keep` scrapes. */
-  #resize(target: TargetData, capacity: number, keep: number): void {
-    const oldCapacity = target.capacity;
+  /** Makes the oldest slot index 0; a wrapped ring at a segment boundary is rotated by reference. */
+  #linearize(target: TargetData): void {
+    const start = target.start;
+    if (start === 0) return;
+    if ((start & SEGMENT_MASK) !== 0) {
+      this.#rebuild(target, target.capacity, target.count);
+      return;
+    }
+    const by = start >> SEGMENT_SHIFT;
+    const rotate = <T>(list: T[]) => [...list.slice(by), ...list.slice(0, by)];
+    target.blocks = target.blocks.map(rotate);
+    target.words = target.words.map(rotate);
+    target.offsets = target.offsets.map(rotate);
+    const times = new Float64Array(target.capacity);
+    const slotSeq = new Float64Array(target.capacity);
+    for (let j = 0; j < target.capacity; j++) {
+      times[j] = target.times[target.slot(j)];
+      slotSeq[j] = target.slotSeq[target.slot(j)];
+    }
+    target.times = times;
+    target.slotSeq = slotSeq;
+    target.start = 0;
+  }
+
+  /**
+   * Copies the newest `keep` scrapes into fresh segments for a ring of `capacity` slots (a multiple
+   * of 8). Used only when retention shrinks or a wrapped ring must grow off a segment boundary.
+   */
+  #rebuild(target: TargetData, capacity: number, keep: number): void {
     const kept = Math.min(keep, target.count, capacity);
     const first = target.count - kept;
     const times = new Float64Array(capacity);
-    for (let j = 0; j < kept; j++) times[j] = target.times[target.slot(first + j)];
-    const blocks = target.rowCount === 0 ? 0 : ((target.rowCount - 1) >> BLOCK_SHIFT) + 1;
-    for (let b = 0; b < blocks; b++) {
-      const values = new Float64Array(BLOCK_ROWS * capacity);
-      const words = new Uint32Array(values.buffer);
-      fillAbsentWords(words, 0, values.length);
-      const oldValues = target.blocks[b];
-      const oldOffsets = target.offsets[b];
-      const offsets = oldOffsets ? new Int32Array(BLOCK_ROWS * capacity) : null;
-      if (oldValues) {
-        // Copied as 32-bit words: float copies need not preserve the NaN payloads of the markers.
-        const oldWords = target.words[b];
-        for (let r = 0; r < BLOCK_ROWS; r++) {
-          for (let j = 0; j < kept; j++) {
-            const source = r * oldCapacity + target.slot(first + j);
-            const dest = r * capacity + j;
-            words[2 * dest] = oldWords[2 * source];
-            words[2 * dest + 1] = oldWords[2 * source + 1];
-            if (offsets) offsets[dest] = oldOffsets![source];
-          }
-        }
+    const slotSeq = new Float64Array(capacity);
+    for (let j = 0; j < kept; j++) {
+      times[j] = target.times[target.slot(first + j)];
+      slotSeq[j] = target.slotSeq[target.slot(first + j)];
+    }
+    const segments = capacity >> SEGMENT_SHIFT;
+    for (let b = 0; b < target.blocks.length; b++) {
+      const rows = blockRows(b);
+      const values: Float64Array[] = [];
+      const words: Uint32Array[] = [];
+      const offsets: (Int32Array | null)[] = [];
+      const hasOffsets = target.offsets[b].some((segment) => segment !== null);
+      for (let segment = 0; segment < segments; segment++) {
+        const memory = new Float64Array(SEGMENT_SLOTS * rows);
+        values.push(memory);
+        words.push(new Uint32Array(memory.buffer));
+        offsets.push(hasOffsets ? new Int32Array(SEGMENT_SLOTS * rows) : null);
+      }
+      for (let j = 0; j < kept; j++) {
+        const from = target.slot(first + j);
+        const source = (from & SEGMENT_MASK) * rows;
+        const dest = (j & SEGMENT_MASK) * rows;
+        // 32-bit word copies keep the markers' NaN payloads exact.
+        words[j >> SEGMENT_SHIFT].set(target.words[b][from >> SEGMENT_SHIFT].subarray(2 * source, 2 * (source + rows)), 2 * dest);
+        const oldOffsets = target.offsets[b][from >> SEGMENT_SHIFT];
+        if (oldOffsets) offsets[j >> SEGMENT_SHIFT]!.set(oldOffsets.subarray(source, source + rows), dest);
       }
       target.blocks[b] = values;
       target.words[b] = words;
@@ -560,52 +633,59 @@ export class SeriesStore implements ScrapeAppender, Disposable {
     }
     target.capacity = capacity;
     target.times = times;
+    target.slotSeq = slotSeq;
     target.start = 0;
     target.count = kept;
   }
 
   /** Writes one sample into slot `k` of `row`; returns false when an honoured timestamp made it unusable (then the slot is absent). */
   #write(target: TargetData, row: number, k: number, tsMs: number, value: number, explicitMs: number, retentionStart: number): boolean {
-    const block = row >> BLOCK_SHIFT;
-    const index = (row & BLOCK_MASK) * target.capacity + k;
+    const block = blockOf(row);
+    const segment = k >> SEGMENT_SHIFT;
+    const index = (k & SEGMENT_MASK) * blockRows(block) + row - blockStart(block);
     const sampleMs = explicitMs === explicitMs ? explicitMs : tsMs;
     const offset = sampleMs - tsMs;
     // Out of order (at or before the previous sample or stale marker), older than the window, or
     // too far from the scrape time: Prometheus rejects these too (out of order / out of bounds).
     // This is also what keeps an honoured timestamp from reaching back past a stale marker.
     if (sampleMs <= target.rowLastTs[row] || sampleMs < retentionStart || offset > MAX_OFFSET_MS || -offset > MAX_OFFSET_MS) {
-      writeAbsent(target.words[block], index);
+      writeAbsent(target.words[block][segment], index);
       return false;
     }
     if (offset !== 0) {
-      let offsets = target.offsets[block];
-      if (offsets === null) offsets = target.offsets[block] = new Int32Array(BLOCK_ROWS * target.capacity);
+      let offsets = target.offsets[block][segment];
+      if (offsets === null) offsets = target.offsets[block][segment] = new Int32Array(SEGMENT_SLOTS * blockRows(block));
       offsets[index] = offset;
     } else {
-      const offsets = target.offsets[block];
+      const offsets = target.offsets[block][segment];
       if (offsets !== null) offsets[index] = 0;
     }
     target.rowLastTs[row] = sampleMs;
-    target.blocks[block][index] = value;
+    target.blocks[block][segment][index] = value;
     target.rowState[row] = ROW_LIVE;
     return true;
   }
 
   /** Marks rows not written by scrape `seq` stale (if they were live) or absent, and evicts those gone for longer than the window. */
   #sweep(target: TargetData, k: number, seq: number, tsMs: number, retentionStart: number): void {
-    const capacity = target.capacity;
-    for (let row = 0; row < target.rowCount; row++) {
-      const state = target.rowState[row];
-      if (state === ROW_FREE || target.rowLastSeq[row] === seq) continue;
-      const words = target.words[row >> BLOCK_SHIFT];
-      const index = (row & BLOCK_MASK) * capacity + k;
-      if (state === ROW_LIVE) {
-        writeStale(words, index);
-        target.rowState[row] = ROW_STALE;
-        target.rowLastTs[row] = tsMs;
-      } else {
-        writeAbsent(words, index);
-        if (target.rowLastTs[row] < retentionStart) this.#evict(target, row);
+    const segment = k >> SEGMENT_SHIFT;
+    const slot = k & SEGMENT_MASK;
+    for (let block = 0, start = 0; start < target.rowCount; start += blockRows(block), block++) {
+      const rows = blockRows(block);
+      const words = target.words[block][segment];
+      const base = slot * rows - start;
+      const end = Math.min(start + rows, target.rowCount);
+      for (let row = start; row < end; row++) {
+        const state = target.rowState[row];
+        if (state === ROW_FREE || target.rowLastSeq[row] === seq) continue;
+        if (state === ROW_LIVE) {
+          writeStale(words, base + row);
+          target.rowState[row] = ROW_STALE;
+          target.rowLastTs[row] = tsMs;
+        } else {
+          writeAbsent(words, base + row);
+          if (target.rowLastTs[row] < retentionStart) this.#evict(target, row);
+        }
       }
     }
   }
@@ -667,8 +747,10 @@ export class SeriesStore implements ScrapeAppender, Disposable {
     const target = this.#seriesTarget[id];
     if (!target) return out;
     const row = this.#seriesRow[id];
-    const block = row >> BLOCK_SHIFT;
-    const base = (row & BLOCK_MASK) * target.capacity;
+    const block = blockOf(row);
+    const rows = blockRows(block);
+    const column = row - blockStart(block);
+    const firstSeq = target.rowFirstSeq[row];
     const values = target.blocks[block];
     const words = target.words[block];
     const offsets = target.offsets[block];
@@ -676,13 +758,17 @@ export class SeriesStore implements ScrapeAppender, Disposable {
     const from = Math.max(fromMs, target.lastTsMs - this.#retentionMs);
     for (let j = 0; j < target.count; j++) {
       const k = target.slot(j);
-      const kind = slotKind(values, words, base + k);
+      if (target.slotSeq[k] < firstSeq) continue;
+      const segment = k >> SEGMENT_SHIFT;
+      const index = (k & SEGMENT_MASK) * rows + column;
+      const kind = slotKind(values[segment], words[segment], index);
       if (kind === SLOT_ABSENT) continue;
       if (kind === SLOT_STALE && !withStale) continue;
-      const t = target.times[k] + (kind === SLOT_VALUE && offsets ? offsets[base + k] : 0);
+      const segmentOffsets = offsets[segment];
+      const t = target.times[k] + (kind === SLOT_VALUE && segmentOffsets ? segmentOffsets[index] : 0);
       if (t < from || t > toMs) continue;
       out.ts.push(t);
-      out.vs.push(kind === SLOT_VALUE ? values[base + k] : NaN);
+      out.vs.push(kind === SLOT_VALUE ? values[segment][index] : NaN);
       out.stale.push(kind === SLOT_STALE);
       out.count++;
     }
@@ -731,11 +817,9 @@ function grid(startMs: number, endMs: number, stepMs: number): number[] {
   return xs;
 }
 
-function fillAbsentWords(words: Uint32Array, from: number, to: number): void {
-  for (let i = from; i < to; i++) {
-    words[2 * i] = ABSENT_LO;
-    words[2 * i + 1] = ABSENT_HI;
-  }
+/** Slots rounded up to whole segments. */
+function roundToSegments(slots: number): number {
+  return Math.ceil(slots / SEGMENT_SLOTS) * SEGMENT_SLOTS;
 }
 
 function growInt32(from: Int32Array, size: number, fill: number): Int32Array<ArrayBuffer> {
