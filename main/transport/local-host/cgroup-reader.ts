@@ -397,7 +397,7 @@ function walkHierarchy(hierarchy: CgroupHierarchy, entries: Map<string, CgroupEn
     const id = pending.pop() as string;
     let dirents;
     try {
-      dirents = readdirSync(id === '/' ? hierarchy.dir : join(hierarchy.dir, id), { withFileTypes: true });
+      dirents = readdirSync(id === '/' ? hierarchy.dir : `${hierarchy.dir}${id}`, { withFileTypes: true });
     } catch {
       continue;
     }
@@ -518,14 +518,14 @@ function v1Dir(entry: CgroupEntry, layout: CgroupLayout, controller: string): { 
   const hierarchy = layout.v1.get(controller);
   const files = hierarchy ? entry.files.get(hierarchy) : undefined;
   if (!hierarchy || !files) return undefined;
-  return { dir: entry.id === '/' ? hierarchy.dir : join(hierarchy.dir, entry.id), files };
+  return { dir: entry.id === '/' ? hierarchy.dir : `${hierarchy.dir}${entry.id}`, files };
 }
 
 function v2Dir(entry: CgroupEntry, layout: CgroupLayout): { dir: string; files: Set<string> } | undefined {
   const hierarchy = layout.unified;
   const files = hierarchy ? entry.files.get(hierarchy) : undefined;
   if (!hierarchy || !files) return undefined;
-  return { dir: entry.id === '/' ? hierarchy.dir : join(hierarchy.dir, entry.id), files };
+  return { dir: entry.id === '/' ? hierarchy.dir : `${hierarchy.dir}${entry.id}`, files };
 }
 
 function readCgroup(entry: CgroupEntry, layout: CgroupLayout, reader: FileReader, devices: Map<string, string>, out: FamilySet, tsMs: number): void {
@@ -534,8 +534,10 @@ function readCgroup(entry: CgroupEntry, layout: CgroupLayout, reader: FileReader
   const v2 = v2Dir(entry, layout);
   // Every cgroup gets this series (as in cAdvisor), so cgroups without readable figures still show up.
   out.add('container_last_seen', labels, Math.floor(tsMs / 1000), tsMs);
+  // Ids start with "/" and mount folders end without one, so plain concatenation is a valid path
+  // (path.join's normalising showed in profiles).
   const read = (place: { dir: string; files: Set<string> } | undefined, file: string): string | undefined =>
-    place && place.files.has(file) ? reader.read(join(place.dir, file), tsMs) : undefined;
+    place && place.files.has(file) ? reader.read(`${place.dir}/${file}`, tsMs) : undefined;
 
   // CPU usage: v1 cpuacct where mounted, else cgroup2's cpu.stat (present on every v2 cgroup).
   const cpuacct = v1Dir(entry, layout, 'cpuacct');
