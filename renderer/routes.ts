@@ -11,7 +11,12 @@ export interface Route {
   /** First hash segment: `#/<id>`. */
   id: string;
   label: string;
-  component: Component;
+  /**
+   * Gets `rest`, the hash segments after the view id (e.g. the node name of `#/node/<name>`); views
+   * that take no parameters declare no props, hence the loose type.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  component: Component<any>;
 }
 
 /** The views in navigation order; Alt+1…Alt+7 jump to them. */

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { arch, cpus, hostname, release, totalmem } from 'node:os';
 import type { NodeSummary, SessionStatus, TargetSummary } from '../../preload/contract/index.js';
 import { ScrapePool, type TargetHealth } from '../scrape/pool.js';
 import { SeriesStore } from '../store/series-store.js';
@@ -50,6 +50,29 @@ export class LocalSession implements Session {
     this.#pool = new ScrapePool(this.store, { log: options.log.child('scrape'), firstScrape: 'immediate' });
     this.#reader = new LocalCgroupReader(options.cgroupRoot ?? '/sys/fs/cgroup', { procRoot: options.procRoot });
     this.#disposables.add(this.#pool.onHealthChange(() => this.#publishTargets()));
+    // The machine as a "node" so the node views can address it; usage comes from the scrapes.
+    this.nodes.set([
+      {
+        name: this.node,
+        roles: [],
+        ready: true,
+        unschedulable: false,
+        kubeletVersion: '',
+        containerRuntime: '',
+        osImage: '',
+        kernelVersion: release(),
+        architecture: arch(),
+        cpuCapacityCores: cpus().length,
+        memoryCapacityBytes: totalmem(),
+        cpuAllocatableCores: null,
+        memoryAllocatableBytes: null,
+        podCount: 0,
+        conditions: [],
+        createdMs: null,
+        cpuUsedCores: null,
+        memoryWorkingSetBytes: null,
+      },
+    ]);
   }
 
   static readonly CGROUPS_TARGET = 'local-cgroups';

@@ -75,8 +75,12 @@ export function computeNodeStats(input: NodeStatsInput): NodeStats {
   const chartRangeMs = input.chartRangeMs ?? 15 * 60_000;
   const stepMs = input.chartStepMs ?? 15_000;
   const endMs = Math.floor(input.nowMs / stepMs) * stepMs;
-  const range = { startMs: endMs - chartRangeMs, endMs, stepMs };
   const exporter = input.nodeExporterTargetId && input.store ? new TargetSeries(input.store, input.nodeExporterTargetId) : null;
+  // Charts start where the data starts (a fresh session has a minute, not fifteen).
+  const upId = exporter?.refs('up')[0]?.id;
+  const firstMs = upId !== undefined && input.store ? input.store.range([upId], endMs - chartRangeMs, endMs).xs[0] : undefined;
+  const startMs = Math.max(endMs - chartRangeMs, firstMs === undefined ? endMs : Math.ceil(firstMs / stepMs) * stepMs);
+  const range = { startMs: Math.min(startMs, endMs), endMs, stepMs };
 
   const empty: NodeStats = {
     node: input.node,
