@@ -16,17 +16,21 @@ every launch. Prints one line with the URL when ready; Ctrl-C stops it.
   --port N           listen on port N (default: a free port)
   --kubeconfig FILE  read this kubeconfig instead of $KUBECONFIG or ~/.kube/config (repeatable)
   --context NAME     open this context at start
-  --no-open          do not open a browser, only print the URL`,
+  --no-open          do not open a browser, only print the URL
+  --scrape-interval-ms N
+                     scrape cluster targets every N ms (default 15000; also SLICEWISE_SCRAPE_INTERVAL_MS)`,
   async run(args, io) {
     const { values } = parseFlags(args, {
       port: { type: 'string' },
       kubeconfig: { type: 'string', multiple: true },
       context: { type: 'string' },
       'no-open': { type: 'boolean' },
+      'scrape-interval-ms': { type: 'string' },
     });
     const port = parseIntegerFlag(values.port, 'port', 0, 65535);
+    const intervalMs = parseIntegerFlag(values['scrape-interval-ms'] ?? process.env.SLICEWISE_SCRAPE_INTERVAL_MS, 'scrape-interval-ms', 500, 3_600_000);
     const log = new Logger(stderrSink, levelFromEnv(process.env.SLICEWISE_LOG));
-    const core = createCore({ front: 'web', log, kubeconfigPaths: values.kubeconfig, context: values.context });
+    const core = createCore({ front: 'web', log, kubeconfigPaths: values.kubeconfig, context: values.context, intervalMs });
     const server = await startWebServer({
       dispatcher: core.dispatcher,
       log,
