@@ -144,6 +144,8 @@ class TargetData {
   rowState = new Uint8Array(0);
   rowLastTs = new Float64Array(0);
   rowLastSeq = new Int32Array(0);
+  /** Time of the last scrape that had the series (with or without a usable sample); drives eviction. */
+  rowLastSeenMs = new Float64Array(0);
   /** Sequence number of the first scrape a row took part in; older slots are not its data. */
   rowFirstSeq = new Float64Array(0);
   freeRows: number[] = [];
@@ -272,6 +274,7 @@ export class SeriesStore implements ScrapeAppender, Disposable {
         const explicit = honor ? timestampsMs[i] : NaN;
         if (this.#write(target, row, k, tsMs, values[i], explicit, retentionStart)) written++;
         target.rowLastSeq[row] = seq;
+        target.rowLastSeenMs[row] = tsMs;
       }
     }
     const report = batch.report;
@@ -286,6 +289,7 @@ export class SeriesStore implements ScrapeAppender, Disposable {
       const row = this.#seriesRow[id];
       if (this.#write(target, row, k, tsMs, reportValues[s], NaN, retentionStart)) written++;
       target.rowLastSeq[row] = seq;
+      target.rowLastSeenMs[row] = tsMs;
     }
     this.#sweep(target, k, seq, tsMs, retentionStart);
     this.#afterAppend(target, tsMs, written);
@@ -505,6 +509,7 @@ export class SeriesStore implements ScrapeAppender, Disposable {
         target.rowLastTs = growFloat64(target.rowLastTs, size);
         target.rowLastSeq = growInt32(target.rowLastSeq, size, 0);
         target.rowFirstSeq = growFloat64(target.rowFirstSeq, size);
+        target.rowLastSeenMs = growFloat64(target.rowLastSeenMs, size);
       }
       if (blockOf(row) >= target.blocks.length) this.#addBlock(target);
     }
@@ -514,6 +519,7 @@ export class SeriesStore implements ScrapeAppender, Disposable {
     target.rowState[row] = ROW_EMPTY;
     target.rowLastTs[row] = -Infinity;
     target.rowLastSeq[row] = 0;
+    target.rowLastSeenMs[row] = target.lastTsMs;
     return row;
   }
 
@@ -666,7 +672,7 @@ export class SeriesStore implements ScrapeAppender, Disposable {
     return true;
   }
 
-  /** Marks rows not written by scrape `seq` stale (if they were live) or absent, and evicts those gone for longer than the window. */
+  /** Marks rows not in scrape `seq` stale (if they were live) or absent, and evicts those gone from the scrapes for longer than the window. */
   #sweep(target: TargetData, k: number, seq: number, tsMs: number, retentionStart: number): void {
     const segment = k >> SEGMENT_SHIFT;
     const slot = k & SEGMENT_MASK;
@@ -684,7 +690,9 @@ export class SeriesStore implements ScrapeAppender, Disposable {
           target.rowLastTs[row] = tsMs;
         } else {
           writeAbsent(words, base + row);
-          if (target.rowLastTs[row] < retentionStart) this.#evict(target, row);
+          // Gone from the scrapes for longer than the window. (Not "no sample for that long": a
+          // series whose explicit timestamps are all too old is still there and must keep its id.)
+          if (target.rowLastSeenMs[row] < retentionStart) this.#evict(target, row);
         }
       }
     }

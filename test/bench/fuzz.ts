@@ -40,33 +40,44 @@ export const fuzzSuite: Suite = {
     let crashes = 0;
     let firstCrash = '';
     let worstMsPer10KiB = 0;
+    let worstInput = '';
     const deadline = Date.now() + DURATION_MS;
     while (Date.now() < deadline) {
       for (const [bytes, format] of fc.sample(fc.tuple(input, fc.constantFrom<ExpositionFormat>('text', 'openmetrics')), 200)) {
         inputs++;
-        const started = performance.now();
-        for (const run of [
-          () => readSamples(bytes, format, { strict: true }),
-          () => readSamples(bytes, format),
-          () => new ScrapeDecoder().decode(bytes, format),
-        ]) {
-          try {
-            run();
-          } catch (error) {
-            if (!(error instanceof ParseError)) {
-              crashes++;
-              firstCrash ||= error instanceof Error ? error.message : String(error);
+        const runAll = () => {
+          const started = performance.now();
+          for (const run of [
+            () => readSamples(bytes, format, { strict: true }),
+            () => readSamples(bytes, format),
+            () => new ScrapeDecoder().decode(bytes, format),
+          ]) {
+            try {
+              run();
+            } catch (error) {
+              if (!(error instanceof ParseError)) {
+                crashes++;
+                firstCrash ||= error instanceof Error ? error.message : String(error);
+              }
             }
           }
+          return (performance.now() - started) / 3;
+        };
+        const perTenKiB = (ms: number) => (ms * MAX_INPUT) / Math.max(bytes.length, 1024);
+        let ms = runAll();
+        // A slow first run may be a GC pause or JIT work on a loaded machine: an input counts as
+        // slow only if it is slow every time (the best of three more runs).
+        if (perTenKiB(ms) > 10) ms = Math.min(ms, runAll(), runAll(), runAll());
+        if (perTenKiB(ms) > worstMsPer10KiB) {
+          worstMsPer10KiB = perTenKiB(ms);
+          worstInput = `${bytes.length} bytes, ${format}`;
         }
-        const ms = (performance.now() - started) / 3;
-        worstMsPer10KiB = Math.max(worstMsPer10KiB, (ms * MAX_INPUT) / Math.max(bytes.length, 1024));
       }
     }
     return [
       info('fuzz inputs (≤ 10 KiB, text and OpenMetrics, strict and lenient)', inputs, 'inputs'),
       { name: `fuzz: errors other than ParseError${firstCrash ? ` (first: ${firstCrash})` : ''}`, value: crashes, unit: 'errors', target: '0', pass: crashes === 0 },
-      { name: 'fuzz: slowest parse', value: worstMsPer10KiB, unit: 'ms per 10 KiB', target: '≤ 50 ms per 10 KiB', pass: worstMsPer10KiB <= 50 },
+      { name: `fuzz: slowest parse (${worstInput})`, value: worstMsPer10KiB, unit: 'ms per 10 KiB', target: '≤ 50 ms per 10 KiB', pass: worstMsPer10KiB <= 50 },
     ];
   },
 };

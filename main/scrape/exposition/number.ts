@@ -76,9 +76,11 @@ export function parseTextTimestamp(text: string, start: number, end: number): nu
     if (c < CH_0 || c > CH_9) return undefined;
     value = value * 10 + (c - CH_0);
   }
-  if (length >= 19) {
+  if (length > 15) {
+    // Beyond 2^53 the digit loop accumulates rounding; Number() rounds once, correctly.
     const digits = text.slice(start, end).replace(/^0+/, '');
     if (digits.length > 19 || (digits.length === 19 && digits > '9223372036854775807')) return undefined;
+    return Number(digits || '0');
   }
   return value;
 }

@@ -438,6 +438,12 @@ export class ExpositionParser {
     this.keyStart = start;
     this.nameEnd = i;
     this.labelCount = 0;
+    if (!this.isOpenMetrics && (c === SPACE || c === TAB)) {
+      // promlex.l: blanks may separate the name from "{" (`m {a="1"} 1`).
+      let j = i;
+      while (c === SPACE || c === TAB) c = text.charCodeAt(++j);
+      if (c === BRACE_OPEN) i = j;
+    }
     if (c === BRACE_OPEN) {
       i = this.isOpenMetrics
         ? this.#openMetricsLabels(i + 1, this.labelNames, this.labelValues, 1)

@@ -111,6 +111,17 @@ describe('SeriesStore ingestion and raw ranges', () => {
     expect(ignoring.range([idOf(ignoring, 'c')], 0, 20_000)).toEqual({ xs: [10_000], ys: [[1]] });
   });
 
+  it('keeps a series whose explicit timestamps are all too old (no samples, but the same id every scrape)', () => {
+    const store = new SeriesStore();
+    const decoder = new ScrapeDecoder();
+    const first = store.appendScrape(batch(decoder, 'ancient 1 1000\n', 10_000_000));
+    const id = idOf(store, 'ancient');
+    const second = store.appendScrape(batch(decoder, 'ancient 2 1000\n', 10_010_000));
+    expect([first.unknownRefs, second.unknownRefs]).toEqual([0, 0]);
+    expect(idOf(store, 'ancient')).toBe(id);
+    expect(store.instant([id])).toEqual([null]);
+  });
+
   it('keeps a duplicate series once (first sample wins), also when two spellings are the same series', () => {
     const store = new SeriesStore();
     store.appendScrape(batch(new ScrapeDecoder(), 'd{x=""} 1\nd 2\nd 3\n', 1000));
