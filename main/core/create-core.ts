@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import type { AppInfo, Front, SessionStatus } from '../../preload/contract/index.js';
 import { ValueCell } from '../stream/value-cell.js';
 import { AppError } from '../util/app-error.js';
@@ -8,6 +9,9 @@ import { Dispatcher } from './dispatch.js';
 import { KubeconfigSource } from './kubeconfig-source.js';
 import { LocalSession } from './local-session.js';
 import type { Session } from './session.js';
+import { SessionPrometheus } from './session-prometheus.js';
+import { explorerHandlers, explorerTopics } from './topics/explorer-topic.js';
+import { defaultPrometheusSettingsPath, PrometheusSettings } from '../promql/settings.js';
 import { APP_NAME, APP_VERSION } from './version.js';
 
 export interface CoreOptions {
@@ -30,6 +34,8 @@ export interface CoreOptions {
   /** Environment for kubeconfig and exec plugins; process.env by default. */
   env?: NodeJS.ProcessEnv;
   home?: string;
+  /** Where per-context Prometheus URLs are remembered (tokens never are); default beside the exec consents. */
+  prometheusSettingsPath?: string;
 }
 
 /** The Node core every front shares: the composition root of the pipeline behind the contract. */
@@ -39,6 +45,8 @@ export interface Core {
   readonly kubeconfig: KubeconfigSource;
   /** The open session (cluster context or this machine), null when none. */
   readonly session: ValueCell<Session | null>;
+  /** The open session's Prometheus (history, PromQL); `queryHistory(core.prometheus, …)` in session-prometheus.ts. */
+  readonly prometheus: SessionPrometheus;
   openSession(request: { context?: string; local?: boolean; namespace?: string }): Promise<SessionStatus>;
   closeSession(): Promise<void>;
   dispose(): Promise<void>;
@@ -81,6 +89,12 @@ export function createCore(options: CoreOptions): Core {
     new KubeconfigSource({ log: log.child('kubeconfig'), paths: options.kubeconfigPaths, consentStorePath: options.consentStorePath, execConsent: options.execConsent, env: options.env, home: options.home }),
   );
   const current = new ValueCell<Session | null>(null);
+  const prometheus = disposables.add(
+    new SessionPrometheus(current, {
+      settings: new PrometheusSettings(options.prometheusSettingsPath ?? defaultPrometheusSettingsPath(options.env ?? process.env, options.home ?? homedir()), log.child('prometheus')),
+      log: log.child('prometheus'),
+    }),
+  );
   // Opening and closing are serialised: a second click waits until the first session is gone.
   let switching: Promise<unknown> = Promise.resolve();
 
@@ -134,6 +148,7 @@ export function createCore(options: CoreOptions): Core {
         kubeconfig.answer(arg.id, arg.decision);
         return null;
       },
+      ...explorerHandlers(current, prometheus),
     },
     {
       'session.status': (_params, emit) => followSession(current, (session) => session.status, IDLE, emit),
@@ -141,6 +156,7 @@ export function createCore(options: CoreOptions): Core {
       'exec.consents': (_params, emit) => kubeconfig.consents.subscribe(emit),
       'cluster.nodes': (_params, emit) => followSession(current, (session) => session.nodes, [], emit),
       'targets.list': (_params, emit) => followSession(current, (session) => session.targets, [], emit),
+      ...explorerTopics(current, prometheus),
     },
     log.child('dispatch'),
   );
@@ -154,6 +170,7 @@ export function createCore(options: CoreOptions): Core {
     info,
     kubeconfig,
     session: current,
+    prometheus,
     openSession,
     closeSession,
     dispose: async () => {

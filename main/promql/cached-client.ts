@@ -1,5 +1,5 @@
 import type { PromBuildInfo, PromInstantResult, PromMetricMetadata, PromRangeResult } from '../../preload/contract/dto/promql.js';
-import type { PrometheusClient } from './client.js';
+import type { PrometheusClient, SeriesScope } from './client.js';
 
 interface Entry {
   value: Promise<unknown>;
@@ -56,11 +56,14 @@ export class CachedPrometheusClient implements PrometheusClient {
   queryRange(expr: string, startMs: number, endMs: number, stepMs: number, signal?: AbortSignal): Promise<PromRangeResult> {
     return this.#inner.queryRange(expr, startMs, endMs, stepMs, signal);
   }
-  labelNames(signal?: AbortSignal): Promise<string[]> {
-    return this.#cached('labels', () => this.#inner.labelNames(signal));
+  // Scopes with a time window are not cached: their answer depends on when they were asked.
+  labelNames(scope?: SeriesScope, signal?: AbortSignal): Promise<string[]> {
+    if (scope?.startMs !== undefined || scope?.endMs !== undefined) return this.#inner.labelNames(scope, signal);
+    return this.#cached(`labels:${JSON.stringify(scope?.match ?? [])}`, () => this.#inner.labelNames(scope, signal));
   }
-  labelValues(label: string, signal?: AbortSignal): Promise<string[]> {
-    return this.#cached(`values:${label}`, () => this.#inner.labelValues(label, signal));
+  labelValues(label: string, scope?: SeriesScope, signal?: AbortSignal): Promise<string[]> {
+    if (scope?.startMs !== undefined || scope?.endMs !== undefined) return this.#inner.labelValues(label, scope, signal);
+    return this.#cached(`values:${label}:${JSON.stringify(scope?.match ?? [])}`, () => this.#inner.labelValues(label, scope, signal));
   }
   series(matchers: string[], startMs: number, endMs: number, signal?: AbortSignal): Promise<Record<string, string>[]> {
     return this.#inner.series(matchers, startMs, endMs, signal);

@@ -18,10 +18,28 @@ export interface PrometheusClient {
   buildInfo(signal?: AbortSignal): Promise<PromBuildInfo>;
   query(expr: string, atMs?: number, signal?: AbortSignal): Promise<PromInstantResult>;
   queryRange(expr: string, startMs: number, endMs: number, stepMs: number, signal?: AbortSignal): Promise<PromRangeResult>;
-  labelNames(signal?: AbortSignal): Promise<string[]>;
-  labelValues(label: string, signal?: AbortSignal): Promise<string[]>;
+  /** Label names, of the series matching `match` when given (Prometheus ≥ 2.24 accepts `match[]` here). */
+  labelNames(scope?: SeriesScope, signal?: AbortSignal): Promise<string[]>;
+  /** Values of `label`, of the series matching `match` when given; `__name__` gives metric names. */
+  labelValues(label: string, scope?: SeriesScope, signal?: AbortSignal): Promise<string[]>;
   series(matchers: string[], startMs: number, endMs: number, signal?: AbortSignal): Promise<Record<string, string>[]>;
   metadata(metric?: string, signal?: AbortSignal): Promise<Record<string, PromMetricMetadata[]>>;
+}
+
+/** Narrows label lookups to some series and a time window (epoch ms); all optional. */
+export interface SeriesScope {
+  /** Series selectors, e.g. `up{job="node"}`; any of them may match. */
+  match?: string[];
+  startMs?: number;
+  endMs?: number;
+}
+
+function scopeParams(scope: SeriesScope | undefined): Record<string, string | string[]> {
+  const params: Record<string, string | string[]> = {};
+  if (scope?.match && scope.match.length > 0) params['match[]'] = scope.match;
+  if (scope?.startMs !== undefined) params.start = secondsParam(scope.startMs);
+  if (scope?.endMs !== undefined) params.end = secondsParam(scope.endMs);
+  return params;
 }
 
 type ApiEnvelope<T> = { status: 'success'; data: T; warnings?: string[] } | { status: 'error'; errorType: string; error: string; warnings?: string[] };
@@ -74,6 +92,8 @@ export class HttpPrometheusClient implements PrometheusClient {
     let envelope: ApiEnvelope<T>;
     try {
       envelope = JSON.parse(response.body) as ApiEnvelope<T>;
+      // JSON that is not the API envelope (a Kubernetes Status from a proxy, an HTML error page's JSON cousin).
+      if (envelope?.status !== 'success' && envelope?.status !== 'error') throw new Error('not an API envelope');
     } catch {
       throw new AppError(
         'unavailable',
@@ -136,12 +156,12 @@ export class HttpPrometheusClient implements PrometheusClient {
     return { ...alignMatrix(data.result, startMs, endMs, stepMs), warnings };
   }
 
-  async labelNames(signal?: AbortSignal): Promise<string[]> {
-    return (await this.#call<string[]>('/api/v1/labels', {}, 'GET', signal)).data;
+  async labelNames(scope?: SeriesScope, signal?: AbortSignal): Promise<string[]> {
+    return (await this.#call<string[]>('/api/v1/labels', scopeParams(scope), 'GET', signal)).data;
   }
 
-  async labelValues(label: string, signal?: AbortSignal): Promise<string[]> {
-    return (await this.#call<string[]>(`/api/v1/label/${encodeURIComponent(label)}/values`, {}, 'GET', signal)).data;
+  async labelValues(label: string, scope?: SeriesScope, signal?: AbortSignal): Promise<string[]> {
+    return (await this.#call<string[]>(`/api/v1/label/${encodeURIComponent(label)}/values`, scopeParams(scope), 'GET', signal)).data;
   }
 
   async series(matchers: string[], startMs: number, endMs: number, signal?: AbortSignal): Promise<Record<string, string>[]> {

@@ -22,6 +22,40 @@ export const API_ARG_SCHEMAS: { readonly [M in ApiMethod]: Schema } = {
     type: 'object',
     props: { id: { type: 'string', maxLength: 64 }, decision: { type: 'enum', values: ['once', 'always', 'deny'] } },
   },
+  'prometheus.configure': {
+    type: 'object',
+    props: {
+      url: { type: 'string', maxLength: 2048, optional: true },
+      bearerToken: { type: 'string', maxLength: 16384, optional: true },
+      orgId: { type: 'string', maxLength: 256, optional: true },
+      insecureSkipTlsVerify: { type: 'boolean', optional: true },
+    },
+  },
+  'prometheus.check': { type: 'null' },
+  'promql.query': {
+    type: 'object',
+    props: {
+      expr: { type: 'string', maxLength: 65536 },
+      atMs: { type: 'number', min: 0, max: 1e14, optional: true },
+      source: { type: 'enum', values: ['auto', 'prometheus', 'local'], optional: true },
+      maxSeries: { type: 'number', min: 1, max: 10000, integer: true, optional: true },
+    },
+  },
+  'promql.queryRange': {
+    type: 'object',
+    props: {
+      expr: { type: 'string', maxLength: 65536 },
+      startMs: { type: 'number', min: 0, max: 1e14 },
+      endMs: { type: 'number', min: 0, max: 1e14 },
+      stepMs: { type: 'number', min: 1, max: 1e10, optional: true },
+      source: { type: 'enum', values: ['auto', 'prometheus', 'local'], optional: true },
+      maxSeries: { type: 'number', min: 1, max: 1000, integer: true, optional: true },
+    },
+  },
+  'promql.labelNames': { type: 'object', props: { match: { type: 'string', maxLength: 8192, optional: true } } },
+  'promql.labelValues': { type: 'object', props: { label: { type: 'string', maxLength: 256 }, match: { type: 'string', maxLength: 8192, optional: true } } },
+  'promql.metadata': { type: 'object', props: { metric: { type: 'string', maxLength: 256, optional: true } } },
+  'explorer.family': { type: 'object', props: { name: { type: 'string', maxLength: 256 } } },
 };
 
 /** Parameter schema per topic; same completeness guarantee as `API_ARG_SCHEMAS`. */
@@ -31,6 +65,8 @@ export const EVENT_PARAM_SCHEMAS: { readonly [T in EventTopic]: Schema } = {
   'exec.consents': { type: 'null' },
   'cluster.nodes': { type: 'null' },
   'targets.list': { type: 'null' },
+  'prometheus.status': { type: 'null' },
+  'explorer.catalog': { type: 'object', props: { text: { type: 'string', maxLength: 256, optional: true }, limit: { type: 'number', min: 1, max: 2000, integer: true, optional: true } } },
 };
 
 export const API_METHODS = Object.freeze(Object.keys(API_ARG_SCHEMAS)) as readonly ApiMethod[];

@@ -1,5 +1,7 @@
 import type { ContextSummary, ExecConsentRequest, NodeSummary, SessionStatus } from './dto/cluster.js';
 import type { TargetSummary } from './dto/targets.js';
+import type { PrometheusStatus } from './dto/promql.js';
+import type { CatalogPayload, CatalogQuery } from './dto/explorer.js';
 
 /**
  * Every topic the renderer can subscribe to: topic name → [subscription parameters, payload].
@@ -14,6 +16,10 @@ export interface Events {
   'exec.consents': [params: null, payload: ExecConsentRequest[]];
   'cluster.nodes': [params: null, payload: NodeSummary[]];
   'targets.list': [params: null, payload: TargetSummary[]];
+  /** The current context's Prometheus: how it was found and reached, or why not. */
+  'prometheus.status': [params: null, payload: PrometheusStatus];
+  /** The Explorer's metric catalog, searched by `text`, again as scrapes change it. */
+  'explorer.catalog': [params: CatalogQuery, payload: CatalogPayload];
 }
 
 export type EventTopic = keyof Events;

@@ -6,6 +6,7 @@ export type * from './dto/app.js';
 export type * from './dto/cluster.js';
 export type * from './dto/targets.js';
 export type * from './dto/promql.js';
+export type * from './dto/explorer.js';
 export type { Schema } from './schema.js';
 export { checkSchema } from './schema.js';
 export * from './channels.js';

@@ -31,6 +31,59 @@ export interface PromRangeResult {
   xs: number[];
   series: PromRangeSeries[];
   warnings: string[];
+  /** Who answered: the connected Prometheus or Slicewise's own store (set by the core's calls). */
+  source?: PromQuerySource;
+  /** The step used, ms (chosen by the core when the caller gave none). */
+  stepMs?: number;
+  /** How many series the expression produced before the cap; more than `series.length` means some were left out. */
+  totalSeries?: number;
+  /** Said to the user next to the result: a shortened range, a capped series count. */
+  notes?: string[];
+}
+
+/** Where a query runs: `auto` is the connected Prometheus when there is one, else the store. */
+export type PromQuerySource = 'prometheus' | 'local';
+
+/** `promql.queryRange`: a range query, at most 11,000 steps (Prometheus' limit). */
+export interface PromRangeQuery {
+  expr: string;
+  startMs: number;
+  endMs: number;
+  /** Absent: chosen so that the range has about 250 steps (as the Prometheus UI does), on a round step. */
+  stepMs?: number;
+  source?: PromQuerySource | 'auto';
+  /** At most this many series come back (default 100). */
+  maxSeries?: number;
+}
+
+/** `promql.query`: an instant query at `atMs` (default now). */
+export interface PromInstantQuery {
+  expr: string;
+  atMs?: number;
+  source?: PromQuerySource | 'auto';
+  /** At most this many samples of a vector come back (default 1,000). */
+  maxSeries?: number;
+}
+
+/** `promql.query`'s answer: the result, who answered it, and what was left out. */
+export interface PromInstantAnswer {
+  result: PromInstantResult;
+  source: PromQuerySource;
+  totalSeries?: number;
+  notes?: string[];
+}
+
+/**
+ * `prometheus.configure`: a Prometheus-compatible API for the current context (Thanos, Mimir,
+ * VictoriaMetrics, a Prometheus behind an ingress). No `url` goes back to looking in the cluster.
+ * `bearerToken` absent keeps the one given before for the same URL; an empty string removes it. The
+ * token stays in the core's memory and is never sent back.
+ */
+export interface PrometheusConfigureArg {
+  url?: string;
+  bearerToken?: string;
+  orgId?: string;
+  insecureSkipTlsVerify?: boolean;
 }
 
 export interface PromMetricMetadata {
@@ -55,4 +108,10 @@ export interface PrometheusStatus {
   url?: string;
   version?: string;
   message?: string;
+  /** How requests travel: the apiserver service proxy, a port-forward to a pod, or straight to a URL. */
+  transport?: 'service-proxy' | 'port-forward' | 'direct';
+  /** When this status was determined, epoch ms. */
+  checkedMs?: number;
+  /** The user's endpoint for this context, when one is set (never the token itself). */
+  configured?: { url: string; orgId?: string; insecureSkipTlsVerify?: boolean; hasToken: boolean };
 }
