@@ -122,7 +122,11 @@ export class ScrapeLoop {
     clearTimeout(this.#timer);
     this.#abort.abort(new AppError('closed', `Scraping ${this.#requester.describe()} was stopped.`));
     await this.#running;
-    this.#context.appender.endTarget(this.target.id, this.#context.now());
+    try {
+      this.#context.appender.endTarget(this.target.id, this.#context.now());
+    } catch (error) {
+      this.#context.log.warn(`target ${this.target.id}: could not mark its series stale`, error);
+    }
   }
 
   #tick(): void {
@@ -134,9 +138,11 @@ export class ScrapeLoop {
     if (this.#nextTickMs <= now) this.#nextTickMs += Math.ceil((now - this.#nextTickMs + 1) / interval) * interval;
     this.#timer = setTimeout(() => this.#tick(), this.#nextTickMs - now);
     if (this.#running) return;
-    this.#running = this.scrapeOnce().finally(() => {
-      this.#running = undefined;
-    });
+    this.#running = this.scrapeOnce()
+      .catch((error: unknown) => this.#context.log.error(`target ${this.target.id}: scrape loop error`, error))
+      .finally(() => {
+        this.#running = undefined;
+      });
   }
 
   /** Runs one scrape now and appends its result (used by the timer; public for tests and the pool). */

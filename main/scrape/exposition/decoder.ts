@@ -111,6 +111,7 @@ export class ScrapeDecoder {
   #epoch = '';
   #familiesSignature = '';
   #resetPending = false;
+  #format: ExpositionFormat | null = null;
 
   constructor(options: DecoderOptions = {}) {
     this.#limits = options.limits ?? DEFAULT_LIMITS;
@@ -138,7 +139,9 @@ export class ScrapeDecoder {
 
   decode(input: string | Uint8Array, format: ExpositionFormat): DecodedScrape {
     const started = performance.now();
-    if (this.#resetPending) this.reset();
+    // Entries keep what their format's rules need; a target that switches format starts afresh.
+    if (this.#resetPending || (this.#format !== null && this.#format !== format)) this.reset();
+    this.#format = format;
     const text = typeof input === 'string' ? input : decodeExpositionBytes(input);
     const parser = new ExpositionParser(text, format);
     const seq = ++this.#seq;

@@ -188,8 +188,14 @@ export class ExpositionParser {
     const end = start + key.length;
     // slice + === is a memcmp against a flat key; String#startsWith is a per-character loop.
     if (this.text.slice(start, end) !== key) return false;
-    const c = this.text.charCodeAt(end);
+    let c = this.text.charCodeAt(end);
     if (c !== SPACE && (this.isOpenMetrics || c !== TAB)) return false;
+    if (!this.isOpenMetrics && key.charCodeAt(key.length - 1) !== BRACE_CLOSE) {
+      // A bare name followed by blanks and "{" is another series (`m {a="1"} 1`).
+      let i = end;
+      while (c === SPACE || c === TAB) c = this.text.charCodeAt(++i);
+      if (c === BRACE_OPEN) return false;
+    }
     this.lineStart = start;
     this.keyStart = start;
     this.keyEnd = end;

@@ -1,6 +1,7 @@
 // The cursor parser on hand-written inputs: text 0.0.4 as Prometheus' lexer reads it (promlex.l),
 // the number grammar (Go ParseFloat minus hex and underscores), escapes, and error positions.
 import { describe, expect, it } from 'vitest';
+import { ScrapeDecoder } from '../../../../../main/scrape/exposition/decoder.js';
 import { parseNumber, parseRealNumber, parseTextTimestamp, secondsToMs } from '../../../../../main/scrape/exposition/number.js';
 import { ParseError } from '../../../../../main/scrape/exposition/parser.js';
 import { formatFromContentType, readFamilies, readSamples } from '../../../../../main/scrape/exposition/samples.js';
@@ -119,5 +120,23 @@ describe('formatFromContentType', () => {
     expect(formatFromContentType('text/plain; version=0.0.4')).toBe('text');
     expect(formatFromContentType(undefined)).toBe('text');
     expect(formatFromContentType('text/html')).toBe('text');
+  });
+});
+
+describe('series-key cache edge cases', () => {
+  it('does not take a labelled line for a cached bare series of the same name', () => {
+    const decoder = new ScrapeDecoder();
+    decoder.decode('m 1\n', 'text');
+    const decoded = decoder.decode('m {a="1"} 2\n', 'text');
+    expect(decoded.newSeries).toEqual([{ ref: 1, name: 'm', labels: ['a', '1'] }]);
+    expect(Array.from(decoded.values.subarray(0, decoded.count))).toEqual([2]);
+  });
+
+  it('starts afresh when a target switches between text and OpenMetrics', () => {
+    const decoder = new ScrapeDecoder({ strict: true });
+    const text = decoder.decode('h_bucket{le="+Inf"} 1\n', 'text');
+    const om = decoder.decode('# TYPE h histogram\nh_bucket{le="+Inf"} 1\n# EOF\n', 'openmetrics');
+    expect(om.epoch).not.toBe(text.epoch);
+    expect(om.newSeries).toHaveLength(1);
   });
 });
