@@ -13,6 +13,9 @@ import { SessionPrometheus } from './session-prometheus.js';
 import { explorerHandlers, explorerTopics } from './topics/explorer-topic.js';
 import { defaultPrometheusSettingsPath, PrometheusSettings } from '../promql/settings.js';
 import { APP_NAME, APP_VERSION } from './version.js';
+import { containerSeriesTopic, containersListTopic } from '../stream/containers-feed.js';
+import { workloadsListTopic } from '../stream/workloads-feed.js';
+import { appPanelTopic, appsListTopic } from '../stream/apps-feed.js';
 
 export interface CoreOptions {
   front: Front;
@@ -156,6 +159,11 @@ export function createCore(options: CoreOptions): Core {
       'exec.consents': (_params, emit) => kubeconfig.consents.subscribe(emit),
       'cluster.nodes': (_params, emit) => followSession(current, (session) => session.nodes, [], emit),
       'targets.list': (_params, emit) => followSession(current, (session) => session.targets, [], emit),
+      'containers.list': (params, emit) => containersListTopic(current, params, emit, log.child('containers')),
+      'containers.series': (params, emit) => containerSeriesTopic(current, params, emit, log.child('containers')),
+      'workloads.list': (params, emit) => workloadsListTopic(current, params, emit, log.child('workloads')),
+      'apps.list': (_params, emit) => appsListTopic(current, emit, log.child('apps')),
+      'apps.panel': (params, emit) => appPanelTopic(current, params, emit, log.child('apps')),
       ...explorerTopics(current, prometheus),
     },
     log.child('dispatch'),

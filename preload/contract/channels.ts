@@ -65,6 +65,14 @@ export const EVENT_PARAM_SCHEMAS: { readonly [T in EventTopic]: Schema } = {
   'exec.consents': { type: 'null' },
   'cluster.nodes': { type: 'null' },
   'targets.list': { type: 'null' },
+  'containers.list': { type: 'object', props: { node: { type: 'string', maxLength: 253, optional: true }, namespace: { type: 'string', maxLength: 63, optional: true } } },
+  'containers.series': {
+    type: 'object',
+    props: { namespace: { type: 'string', maxLength: 63 }, pod: { type: 'string', maxLength: 253 }, container: { type: 'string', maxLength: 253 } },
+  },
+  'workloads.list': { type: 'object', props: { namespace: { type: 'string', maxLength: 63, optional: true } } },
+  'apps.list': { type: 'null' },
+  'apps.panel': { type: 'object', props: { targetId: { type: 'string', maxLength: 64 } } },
   'prometheus.status': { type: 'null' },
   'explorer.catalog': { type: 'object', props: { text: { type: 'string', maxLength: 256, optional: true }, limit: { type: 'number', min: 1, max: 2000, integer: true, optional: true } } },
 };

@@ -1,5 +1,8 @@
 import type { ContextSummary, ExecConsentRequest, NodeSummary, SessionStatus } from './dto/cluster.js';
 import type { TargetSummary } from './dto/targets.js';
+import type { ContainerSeriesPayload, ContainersPayload } from './dto/containers.js';
+import type { WorkloadsPayload } from './dto/workloads.js';
+import type { AppPanel, AppTarget } from './dto/apps.js';
 import type { PrometheusStatus } from './dto/promql.js';
 import type { CatalogPayload, CatalogQuery } from './dto/explorer.js';
 
@@ -16,6 +19,16 @@ export interface Events {
   'exec.consents': [params: null, payload: ExecConsentRequest[]];
   'cluster.nodes': [params: null, payload: NodeSummary[]];
   'targets.list': [params: null, payload: TargetSummary[]];
+  /** Containers of one node, or of the session's namespace (a given `namespace` overrides it), with usage against requests and limits. */
+  'containers.list': [params: { node?: string; namespace?: string }, payload: ContainersPayload];
+  /** Charts of one container over the store's window. */
+  'containers.series': [params: { namespace: string; pod: string; container: string }, payload: ContainerSeriesPayload];
+  /** Deployments, DaemonSets and StatefulSets (kube-state-metrics, else the API) and node conditions; follows the session's namespace unless one is given. */
+  'workloads.list': [params: { namespace?: string }, payload: WorkloadsPayload];
+  /** Targets classified as application exporters or Pushgateways. */
+  'apps.list': [params: null, payload: AppTarget[]];
+  /** One application target's own metrics: counters as rates, gauges as values, histograms and summaries as quantiles. */
+  'apps.panel': [params: { targetId: string }, payload: AppPanel];
   /** The current context's Prometheus: how it was found and reached, or why not. */
   'prometheus.status': [params: null, payload: PrometheusStatus];
   /** The Explorer's metric catalog, searched by `text`, again as scrapes change it. */
