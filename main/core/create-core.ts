@@ -8,6 +8,8 @@ import { ClusterSession } from './cluster-session.js';
 import { Dispatcher } from './dispatch.js';
 import { KubeconfigSource } from './kubeconfig-source.js';
 import { LocalSession } from './local-session.js';
+import { cgroupsTreeTopic } from './topics/cgroups-tree-topic.js';
+import { cgroupSeriesTopic } from './topics/cgroup-series-topic.js';
 import type { Session } from './session.js';
 import { SessionPrometheus } from './session-prometheus.js';
 import { explorerHandlers, explorerTopics } from './topics/explorer-topic.js';
@@ -165,6 +167,8 @@ export function createCore(options: CoreOptions): Core {
       'apps.list': (_params, emit) => appsListTopic(current, emit, log.child('apps')),
       'apps.panel': (params, emit) => appPanelTopic(current, params, emit, log.child('apps')),
       ...explorerTopics(current, prometheus),
+      'cgroups.tree': (params, emit) => cgroupsTreeTopic(current, params.node, emit),
+      'cgroup.series': (params, emit) => cgroupSeriesTopic(current, params.node, params.path, emit),
     },
     log.child('dispatch'),
   );

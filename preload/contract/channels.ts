@@ -65,6 +65,8 @@ export const EVENT_PARAM_SCHEMAS: { readonly [T in EventTopic]: Schema } = {
   'exec.consents': { type: 'null' },
   'cluster.nodes': { type: 'null' },
   'targets.list': { type: 'null' },
+  'cgroups.tree': { type: 'object', props: { node: { type: 'string', maxLength: 253 } } },
+  'cgroup.series': { type: 'object', props: { node: { type: 'string', maxLength: 253 }, path: { type: 'string', maxLength: 4096 } } },
   'containers.list': { type: 'object', props: { node: { type: 'string', maxLength: 253, optional: true }, namespace: { type: 'string', maxLength: 63, optional: true } } },
   'containers.series': {
     type: 'object',

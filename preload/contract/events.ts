@@ -1,5 +1,6 @@
 import type { ContextSummary, ExecConsentRequest, NodeSummary, SessionStatus } from './dto/cluster.js';
 import type { TargetSummary } from './dto/targets.js';
+import type { CgroupSeriesPayload, CgroupTreePayload } from './dto/cgroups.js';
 import type { ContainerSeriesPayload, ContainersPayload } from './dto/containers.js';
 import type { WorkloadsPayload } from './dto/workloads.js';
 import type { AppPanel, AppTarget } from './dto/apps.js';
@@ -19,6 +20,10 @@ export interface Events {
   'exec.consents': [params: null, payload: ExecConsentRequest[]];
   'cluster.nodes': [params: null, payload: NodeSummary[]];
   'targets.list': [params: null, payload: TargetSummary[]];
+  /** One node's cgroup tree with figures (its kubelet cAdvisor, or this machine's cgroups), after each scrape of it. */
+  'cgroups.tree': [params: { node: string }, payload: CgroupTreePayload];
+  /** Charts of one cgroup of a node (CPU, memory, throttling, network, IO) over the store's window. */
+  'cgroup.series': [params: { node: string; path: string }, payload: CgroupSeriesPayload];
   /** Containers of one node, or of the session's namespace (a given `namespace` overrides it), with usage against requests and limits. */
   'containers.list': [params: { node?: string; namespace?: string }, payload: ContainersPayload];
   /** Charts of one container over the store's window. */

@@ -5,6 +5,7 @@ export type * from './envelope.js';
 export type * from './dto/app.js';
 export type * from './dto/cluster.js';
 export type * from './dto/targets.js';
+export type * from './dto/cgroups.js';
 export type * from './dto/promql.js';
 export type * from './dto/charts.js';
 export type * from './dto/containers.js';
