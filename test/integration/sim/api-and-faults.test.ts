@@ -369,7 +369,12 @@ describe('proxies and kubelet endpoints', () => {
     const refused = await simGet(sim, `/api/v1/namespaces/web/pods/${nginx.metadata.name}:80/proxy/`);
     expect(refused.status).toBe(503);
     expect(json(refused.body)).toMatchObject({ reason: 'ServiceUnavailable', message: `error trying to reach service: dial tcp ${nginx.status.podIP}:80: connect: connection refused` });
-    const noEndpoints = await simGet(sim, '/api/v1/namespaces/kube-system/services/kube-dns:metrics/proxy/metrics');
+    // The dump's CoreDNS pod answers its metrics port (generated CoreDNS 1.11 payload) …
+    const coredns = await simGet(sim, '/api/v1/namespaces/kube-system/services/kube-dns:metrics/proxy/metrics');
+    expect(coredns.status).toBe(200);
+    expect(coredns.body).toMatch(/^coredns_dns_requests_total\{family="1",proto="udp",server="dns:\/\/:53",type="A",view="",zone="."\} \d+$/m);
+    // … but nothing answers DNS over TCP on port 53.
+    const noEndpoints = await simGet(sim, '/api/v1/namespaces/kube-system/services/kube-dns:dns-tcp/proxy/');
     expect(noEndpoints.status).toBe(503);
   });
 });

@@ -3,6 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Node, Pod, Service, Workload } from '../cluster/kube-object.js';
+import type { ApiserverMetrics, RequestLabels } from '../metrics/apiserver.js';
+import { nonResourceLabels } from '../metrics/apiserver.js';
+import { TEXT_FORMAT } from '../backends/payload-server.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from '../store/selectors.js';
 import type { Authenticator, Identity } from './auth.js';
@@ -11,8 +14,8 @@ import { objectBody, writeList, type Query, type WatchHub } from './list-watch.j
 import { choosePortForwardProtocol, runPortForward, type ForwardInfo } from './port-forward.js';
 import { proxyHttp } from './proxy.js';
 import type { RequestLog } from './request-log.js';
-import { apiGroups, apiResourceList, findResource, type ResourceType } from './resources.js';
-import { ApiError, badRequest, forbidden, notFound, reasonFor, statusBody, unauthorized } from './status.js';
+import { apiGroups, apiResourceList, findResource, RESOURCES, type ResourceType } from './resources.js';
+import { ApiError, badRequest, forbidden, forbiddenPath, notFound, reasonFor, statusBody, unauthorized } from './status.js';
 import type { IncludeObject } from './tables.js';
 
 /**
@@ -40,6 +43,8 @@ export interface ApiBackend {
   readonly authenticator: Authenticator;
   readonly faults: Faults;
   readonly requestLog: RequestLog;
+  /** Counts answered requests and serves them on `GET /metrics`. */
+  readonly apiserverMetrics: ApiserverMetrics;
   readonly watches: WatchHub;
   now(): number;
   /** Answers a kubelet endpoint of `node` (`metrics/cadvisor`, `stats/summary`, …). */
@@ -153,6 +158,24 @@ function verbFor(method: string, route: Route, watch: boolean): string {
   }
 }
 
+/**
+ * `apiserver_request_total` labels of a request (k8s.io/apiserver endpoints/metrics: upper-case
+ * verbs, LIST for collection GETs, CONNECT for connecter subresources, scope by URL shape).
+ */
+function metricLabels(method: string, route: Route | null, path: string, watch: boolean): RequestLabels {
+  if (!route?.type) return nonResourceLabels(method, path);
+  const connect = route.subresource === 'proxy' || route.subresource === 'portforward';
+  const read = method === 'GET' || method === 'HEAD';
+  const verb = connect ? 'CONNECT' : watch ? 'WATCH' : read ? (route.name ? 'GET' : 'LIST') : method;
+  const scope = route.name ? 'resource' : route.namespace ? 'namespace' : 'cluster';
+  return { verb, group: route.type.group, version: route.type.version, resource: route.type.resource, subresource: route.subresource ?? '', scope, component: 'apiserver' };
+}
+
+/** `apiserver_storage_objects` resource names: `pods`, `deployments.apps`. */
+function objectCounts(store: ObjectStore): Array<{ resource: string; count: number }> {
+  return RESOURCES.filter((type) => type.resource !== 'events').map((type) => ({ resource: type.group ? `${type.resource}.${type.group}` : type.resource, count: store.collection(type.resource).count() }));
+}
+
 function readBody(req: IncomingMessage, limitBytes = 1_000_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let body = '';
@@ -187,8 +210,7 @@ export async function startApiServer(backend: ApiBackend, tls: { key: string; ce
   const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
   /** Auth, faults and RBAC shared by plain requests and upgrades; throws ApiError. */
-  const admit = async (req: IncomingMessage, path: string, route: Route | null, watch: boolean): Promise<Identity | null> => {
-    const identity = backend.authenticator.authenticate(req);
+  const admit = async (req: IncomingMessage, identity: Identity | null, path: string, route: Route | null, watch: boolean): Promise<Identity | null> => {
     const wait = backend.faults.delayFor(path);
     if (wait > 0) await delay(wait);
     if (!identity && !PUBLIC_PATHS.has(path)) throw unauthorized();
@@ -200,6 +222,7 @@ export async function startApiServer(backend: ApiBackend, tls: { key: string; ce
     const resource = route?.type?.resource;
     const subresource = route?.subresource;
     if (identity && backend.faults.isForbidden(resource, subresource, path)) {
+      if (!route?.type) throw forbiddenPath(identity.user, (req.method ?? 'GET').toLowerCase(), path);
       throw forbidden({ user: identity.user, verb: verbFor(req.method ?? 'GET', route ?? {}, watch), resource: resource ?? path, subresource, group: route?.type?.group, namespace: route?.namespace, name: route?.name });
     }
     return identity;
@@ -212,24 +235,32 @@ export async function startApiServer(backend: ApiBackend, tls: { key: string; ce
     const watch = params.get('watch') === 'true' || params.get('watch') === '1';
     let identity: Identity | null = null;
     let path = url.pathname;
+    let labels: RequestLabels | null = null;
+    const method = req.method ?? 'GET';
     // Recorded when the status is decided (not at the end), so open watches are visible at once.
     let recorded = false;
+    const finish = (status: number) => {
+      if (recorded) return;
+      recorded = true;
+      record(req, identity, status, path, query, { watch });
+      // Like the apiserver's instrumentation, only requests that passed authentication count.
+      if (identity) backend.apiserverMetrics.count(labels ?? nonResourceLabels(method, path), status);
+    };
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
     res.writeHead = ((...args: unknown[]) => {
-      if (!recorded) {
-        recorded = true;
-        record(req, identity, Number(args[0]), path, query, { watch });
-      }
+      finish(Number(args[0]));
       return writeHead(...args);
     }) as typeof res.writeHead;
-    res.on('close', () => {
-      if (!recorded) record(req, identity, res.statusCode, path, query, { watch });
-    });
+    res.on('close', () => finish(res.statusCode));
     try {
       const segments = decodeSegments(url.pathname);
       path = `/${segments.join('/')}`;
       const route = parseResourcePath(segments);
-      identity = await admit(req, path, route, watch);
+      labels = metricLabels(method, route, path, watch);
+      res.on('close', backend.apiserverMetrics.begin(labels, method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? 'readOnly' : 'mutating'));
+      // Known before admission fails, so a 403 or a simulated failure is counted for its user.
+      identity = backend.authenticator.authenticate(req);
+      await admit(req, identity, path, route, watch);
       await dispatch(req, res, segments, route, params, watch);
     } catch (error) {
       sendError(res, error);
@@ -241,6 +272,13 @@ export async function startApiServer(backend: ApiBackend, tls: { key: string; ce
     const method = req.method ?? 'GET';
     if (!route) {
       if (path === '/version') return sendJson(res, 200, SERVER_VERSION);
+      if (path === '/metrics' && (method === 'GET' || method === 'HEAD')) {
+        // Authenticated like any non-resource URL: admit() already answered 401 without credentials.
+        // Rendered before the status is written, which counts this request: a scrape sees the ones before it.
+        const body = backend.apiserverMetrics.render(backend.now(), objectCounts(backend.store), SERVER_VERSION);
+        res.writeHead(200, { 'Content-Type': TEXT_FORMAT });
+        return void res.end(method === 'HEAD' ? undefined : body);
+      }
       if (PUBLIC_PATHS.has(path)) {
         res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
         return void res.end('ok');
@@ -382,12 +420,15 @@ export async function startApiServer(backend: ApiBackend, tls: { key: string; ce
     const url = new URL(req.url ?? '/', 'https://kube-sim');
     let identity: Identity | null = null;
     let path = url.pathname;
+    let upgradeLabels: RequestLabels | null = null;
     const query = url.search.slice(1);
     try {
       const segments = decodeSegments(url.pathname);
       path = `/${segments.join('/')}`;
       const route = parseResourcePath(segments);
-      identity = await admit(req, path, route, false);
+      upgradeLabels = metricLabels('GET', route, path, false);
+      identity = backend.authenticator.authenticate(req);
+      await admit(req, identity, path, route, false);
       if (!route || route.type?.resource !== 'pods' || route.subresource !== 'portforward' || !route.name) {
         throw badRequest(`kube-sim accepts WebSocket upgrades only for pods/portforward, not ${path}`);
       }
@@ -412,6 +453,9 @@ export async function startApiServer(backend: ApiBackend, tls: { key: string; ce
       if (protocol === null) throw badRequest(`unable to upgrade connection: none of the offered subprotocols (${offered.join(', ')}) is supported; kube-sim speaks v4.channel.k8s.io and v4.base64.channel.k8s.io`);
       wss.handleUpgrade(req, socket, head, (ws) => {
         record(req, identity, 101, path, query, { upgrade: true });
+        const labels = metricLabels('GET', route, path, false);
+        backend.apiserverMetrics.count(labels, 101);
+        ws.once('close', backend.apiserverMetrics.begin(labels, 'readOnly'));
         runPortForward(ws, protocol, ports, {
           namespace: pod.metadata.namespace ?? '',
           pod: pod.metadata.name,
@@ -425,6 +469,7 @@ export async function startApiServer(backend: ApiBackend, tls: { key: string; ce
     } catch (error) {
       const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', error instanceof Error ? error.message : String(error));
       record(req, identity, apiError.code, path, query, { upgrade: true });
+      if (identity) backend.apiserverMetrics.count(upgradeLabels ?? nonResourceLabels('GET', path), apiError.code);
       rejectUpgrade(socket, apiError);
     }
   };

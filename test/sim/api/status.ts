@@ -83,6 +83,11 @@ export function forbidden(options: { user: string; verb: string; resource: strin
   });
 }
 
+/** A non-resource URL denied by RBAC: `forbidden: User "u" cannot get path "/metrics"`. */
+export function forbiddenPath(user: string, verb: string, path: string): ApiError {
+  return new ApiError(403, 'Forbidden', `forbidden: User "${user}" cannot ${verb} path "${path}"`, {});
+}
+
 export function badRequest(message: string): ApiError {
   return new ApiError(400, 'BadRequest', message);
 }

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { isInstalled, startNginx, startNginxExporter, startNodeExporter, startPrometheus, startPushgateway, type RunningExporter } from '../../helpers/exporters.js';
 import type { BackendSpec, GeneratedKind } from '../cluster/scenario.js';
-import { fixtureFile } from '../cluster/scenario.js';
+import { fixtureFile, PER_POD_GENERATED } from '../cluster/scenario.js';
 import { AdvancingExposition } from '../metrics/advancing-exposition.js';
 import { parseExposition } from '../metrics/exposition-template.js';
 import { startPayloadServer, TEXT_FORMAT, type Payload, type PayloadServer } from './payload-server.js';
@@ -39,7 +39,8 @@ export interface BackendRegistryOptions {
   /** false: never start processes, use each spec's fallback. */
   readonly processes: boolean;
   readonly startMs: number;
-  readonly generate: (kind: GeneratedKind) => Payload;
+  /** A generated payload; `pod` is set for kinds served per pod (their counters are the pod's own). */
+  readonly generate: (kind: GeneratedKind, pod?: { readonly uid: string; readonly name: string }) => Payload;
   /** The Prometheus config file (written by the simulator before Prometheus starts). */
   readonly prometheusConfigFile: () => string;
 }
@@ -113,6 +114,12 @@ export class BackendRegistry {
       return running;
     }
     if ('fixture' in spec) return this.#sharedBackend(`fixture:${spec.fixture}`, () => this.#startFixture(spec));
+    const share = spec.share ?? (PER_POD_GENERATED.has(spec.generated) ? 'pod' : 'cluster');
+    if (share === 'pod') {
+      const running = await this.#startGenerated(spec.generated, { uid: podUid, name: podName });
+      this.#own(podUid, running);
+      return running;
+    }
     return this.#sharedBackend(`generated:${spec.generated}`, () => this.#startGenerated(spec.generated));
   }
 
@@ -179,9 +186,9 @@ export class BackendRegistry {
     return payloadRunning(server, 'fixture', spec.fixture);
   }
 
-  async #startGenerated(kind: GeneratedKind): Promise<Running> {
-    const server = await startPayloadServer(kind, (urlPath) => (urlPath === '/metrics' ? this.#options.generate(kind) : urlPath === '/healthz' ? { contentType: 'text/plain', body: 'OK' } : undefined));
-    return payloadRunning(server, 'generated', `${kind} (generated)`);
+  async #startGenerated(kind: GeneratedKind, pod?: { uid: string; name: string }): Promise<Running> {
+    const server = await startPayloadServer(kind, (urlPath) => (urlPath === '/metrics' ? this.#options.generate(kind, pod) : urlPath === '/healthz' ? { contentType: 'text/plain', body: 'OK' } : undefined));
+    return payloadRunning(server, 'generated', `${kind} (generated${pod ? ` for pod ${pod.name}` : ''})`);
   }
 }
 

@@ -9,7 +9,11 @@ import { FIXTURES_DIR, REPO_ROOT } from '../../helpers/fixtures.js';
  */
 
 export type ProcessKind = 'node-exporter' | 'nginx' | 'nginx-exporter' | 'pushgateway' | 'prometheus';
-export type GeneratedKind = 'kube-state-metrics' | 'kube-state-metrics-telemetry' | 'metallb-controller';
+export type GeneratedKind = 'kube-state-metrics' | 'kube-state-metrics-telemetry' | 'metallb-controller' | 'coredns' | 'kube-dns-sidecar';
+
+/** Generated payloads, in validation order. CoreDNS and kube-dns count their own pod's traffic, so they default to one server per pod. */
+export const GENERATED_KINDS: readonly GeneratedKind[] = ['kube-state-metrics', 'kube-state-metrics-telemetry', 'metallb-controller', 'coredns', 'kube-dns-sidecar'];
+export const PER_POD_GENERATED: ReadonlySet<GeneratedKind> = new Set(['coredns', 'kube-dns-sidecar']);
 
 /** What answers a container port: a real local process, a recorded payload, or a payload the simulator generates. */
 export type BackendSpec =
@@ -30,7 +34,11 @@ export type BackendSpec =
       advance?: boolean;
       contentType?: string;
     }
-  | { generated: GeneratedKind };
+  | {
+      generated: GeneratedKind;
+      /** `cluster`: one payload server for every pod using it; `pod`: one per pod (default: per kind, see PER_POD_GENERATED). */
+      share?: 'cluster' | 'pod';
+    };
 
 export interface ScenarioPort {
   name?: string;
@@ -195,6 +203,6 @@ function validateBackend(spec: BackendSpec, where: string): void {
     if (spec.fallback) validateBackend(spec.fallback, where);
   } else if ('fixture' in spec) fixtureFile(spec.fixture);
   else if ('generated' in spec) {
-    if (!['kube-state-metrics', 'kube-state-metrics-telemetry', 'metallb-controller'].includes(spec.generated)) fail(`${where}: unknown generated payload ${spec.generated}`);
+    if (!GENERATED_KINDS.includes(spec.generated)) fail(`${where}: unknown generated payload ${spec.generated}`);
   } else fail(`${where}: backend needs one of process, fixture, generated`);
 }

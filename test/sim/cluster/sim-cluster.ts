@@ -10,18 +10,22 @@ import { RequestLog, type RequestRecord } from '../api/request-log.js';
 import type { ResourceType } from '../api/resources.js';
 import { BackendRegistry, type BackendAddress } from '../backends/backend-registry.js';
 import { TEXT_FORMAT, type Payload } from '../backends/payload-server.js';
+import { ApiserverMetrics } from '../metrics/apiserver.js';
 import { loadCadvisorDump, type CadvisorDump } from '../metrics/cadvisor-dump.js';
 import { CadvisorNode } from '../metrics/cadvisor-node.js';
+import { CorednsMetrics } from '../metrics/coredns.js';
+import { KubeDnsSidecarMetrics } from '../metrics/kube-dns.js';
 import { renderKsmTelemetry, renderKubeStateMetrics } from '../metrics/kube-state-metrics.js';
 import { kubeletConfigz, renderKubeletMetrics, renderProbeMetrics, renderResourceMetrics, statsSummary, type KubeletView } from '../metrics/kubelet-endpoints.js';
 import { renderMetallbController } from '../metrics/metallb.js';
 import { ObjectStore } from '../store/object-store.js';
+import { addonOf, type AddonName } from './dump-addons.js';
 import { buildNode, inferOwner, staticComponent, workloadLabels } from './dump-objects.js';
 import type { Endpoints, EndpointSlice, KubeObject, Namespace, Node, OwnerReference, Pod, Service, Workload } from './kube-object.js';
 import { NameSource, templateHash } from './names.js';
 import { blueprintFromTemplate, buildPod, containersFromDump, qosClassOf, terminatingPod, type PodBlueprint, type PodPlan } from './pod-factory.js';
 import { prometheusConfigYaml, prometheusTargets } from './prometheus-config.js';
-import { DEFAULT_CADVISOR_DUMP, fixtureFile, type Scenario, type ScenarioStep } from './scenario.js';
+import { DEFAULT_CADVISOR_DUMP, fixtureFile, type GeneratedKind, type Scenario, type ScenarioStep } from './scenario.js';
 import { rfc3339 } from './time-format.js';
 
 /**
@@ -97,6 +101,7 @@ export class SimCluster implements ApiBackend {
   readonly store = new ObjectStore();
   readonly faults: Faults;
   readonly requestLog = new RequestLog();
+  readonly apiserverMetrics: ApiserverMetrics;
   readonly watches: WatchHub;
   readonly authenticator: Authenticator;
   readonly options: SimClusterOptions;
@@ -108,6 +113,10 @@ export class SimCluster implements ApiBackend {
   readonly #forwards = new Map<number, { info: ForwardInfo; stop: () => void }>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #usedServiceIps = new Set<string>();
+  /** Add-ons seen among the dumps' pods (they decide the shape of the kube-dns Service). */
+  readonly #addons = new Set<AddonName>();
+  /** Per-pod generated payloads (CoreDNS, kube-dns), by pod UID, created on first scrape. */
+  readonly #podPayloads = new Map<string, { render(nowMs: number): string }>();
   #lbNext = 200;
   #updates = 0;
   #ksmLists = 0;
@@ -121,6 +130,7 @@ export class SimCluster implements ApiBackend {
     this.options = options;
     this.names = new NameSource(options.scenario.seed ?? options.scenario.name);
     this.authenticator = options.authenticator;
+    this.apiserverMetrics = new ApiserverMetrics({ startMs: options.startMs });
     this.watches = new WatchHub(this.store, { bookmarkIntervalMs: options.bookmarkIntervalMs, now: () => Date.now() });
     this.faults = new Faults({
       expireTokens: () => this.authenticator.expireExecTokens(),
@@ -134,7 +144,7 @@ export class SimCluster implements ApiBackend {
       dir: options.dir,
       processes: options.processes,
       startMs: options.startMs,
-      generate: (kind) => this.#generate(kind),
+      generate: (kind, pod) => this.#generate(kind, pod),
       prometheusConfigFile: () => join(options.dir, 'prometheus.yml'),
     });
     this.store.subscribe(() => {
@@ -226,6 +236,10 @@ export class SimCluster implements ApiBackend {
       this.#ensureNamespace(dumpPod.namespace, this.#birthMs + 60_000);
       const owner = inferOwner(dumpPod);
       const containers = containersFromDump(dumpPod);
+      // CoreDNS, kube-dns, kube-state-metrics: the metrics ports their manifests expose get a backend.
+      const addon = addonOf(dumpPod.containers);
+      if (addon) this.#addons.add(addon.name);
+      const addonBackends = addon?.backends ?? [];
       const createdMs = (dumpPod.startSec !== null ? dumpPod.startSec * 1000 : dump.dumpTimeMs - 300_000) + shiftMs;
       let name = dumpPod.name;
       let labels: Record<string, string> = {};
@@ -246,7 +260,7 @@ export class SimCluster implements ApiBackend {
         const key = `${kind}:${dumpPod.namespace}/${owner.name}`;
         workload = this.#workloads.get(key);
         if (!workload) {
-          workload = { kind, namespace: dumpPod.namespace, name: owner.name, uid: this.names.uid(), blueprint: { labels, annotations: {}, hostNetwork: false, containers, backends: [] }, replicaSets: [] };
+          workload = { kind, namespace: dumpPod.namespace, name: owner.name, uid: this.names.uid(), blueprint: { labels, annotations: { ...addon?.annotations }, hostNetwork: false, containers, backends: addonBackends }, replicaSets: [] };
           this.#workloads.set(key, workload);
         }
         if (owner.kind === 'Deployment') {
@@ -275,12 +289,12 @@ export class SimCluster implements ApiBackend {
       const hostNetwork = owner?.kind === 'Node' || ['kube-proxy', 'kindnet'].includes(workload?.name ?? '') || dumpPod.name.startsWith('e2e-scraper');
       const blueprint: PodBlueprint = {
         labels,
-        annotations,
+        annotations: { ...annotations, ...addon?.annotations },
         hostNetwork,
         priorityClassName: owner?.kind === 'Node' || workload?.name === 'kube-proxy' ? 'system-node-critical' : dumpPod.namespace === 'kube-system' && workload ? 'system-cluster-critical' : undefined,
         serviceAccountName: workload ? workload.name : 'default',
         containers,
-        backends: [],
+        backends: addonBackends,
       };
       const uid = dumpPod.isStatic ? this.names.uid() : dumpPod.cgroupUid;
       const plan: PodPlan = {
@@ -424,8 +438,34 @@ export class SimCluster implements ApiBackend {
       subsets: [{ addresses: [{ ip: controlPlane?.internalIP ?? '10.1.0.2' }], ports: [{ name: 'https', port: 8443, protocol: 'TCP' }] }],
     };
     this.store.put('endpoints', endpoints);
+    // The apiserver writes this slice itself (no managed-by label), as it does the Endpoints above;
+    // slice-based discovery (Prometheus' `kubernetes-apiservers` job) reads it.
+    const apiserverSlice: EndpointSlice = {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'kubernetes', namespace: 'default', uid: this.names.uid(), generation: 1, creationTimestamp: rfc3339(birth), labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: [controlPlane?.internalIP ?? '10.1.0.2'], conditions: { ready: true, serving: true, terminating: false } }],
+      ports: [{ name: 'https', port: 8443, protocol: 'TCP' }],
+    };
+    this.store.put('endpointslices', apiserverSlice);
     const hasDns = this.store.all<Pod>('pods', 'kube-system').some((p) => p.metadata.labels?.['k8s-app'] === 'kube-dns');
-    if (hasDns) {
+    if (hasDns && this.#addons.has('kube-dns') && !this.#addons.has('coredns')) {
+      // The legacy kube-dns addon's Service: DNS ports only, no metrics port, no scrape annotation
+      // (its pods carry the annotation instead).
+      this.#putService({
+        namespace: 'kube-system',
+        name: 'kube-dns',
+        selector: { 'k8s-app': 'kube-dns' },
+        labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'addonmanager.kubernetes.io/mode': 'Reconcile', 'kubernetes.io/name': 'KubeDNS' },
+        ports: [
+          { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
+          { name: 'dns-tcp', port: 53, targetPort: 53 },
+        ],
+        clusterIP: '10.96.0.10',
+        createdMs: birth + 5000,
+      });
+    } else if (hasDns) {
       this.#putService({
         namespace: 'kube-system',
         name: 'kube-dns',
@@ -736,6 +776,7 @@ export class SimCluster implements ApiBackend {
     if (latest?.metadata.uid === pod.metadata.uid) this.store.delete('pods', pod.metadata.namespace, pod.metadata.name);
     const record = this.#pods.get(pod.metadata.uid);
     this.#pods.delete(pod.metadata.uid);
+    this.#podPayloads.delete(pod.metadata.uid);
     if (record) this.#nodes.get(record.plan.nodeName)?.cadvisor.removePod(pod.metadata.uid);
     for (const forward of this.#forwards.values()) if (forward.info.namespace === pod.metadata.namespace && forward.info.pod === pod.metadata.name) forward.stop();
     await this.#backends.release(pod.metadata.uid);
@@ -877,9 +918,15 @@ export class SimCluster implements ApiBackend {
 
   // -------------------------------------------------------------- payloads
 
-  #generate(kind: string): Payload {
+  #generate(kind: GeneratedKind, pod?: { uid: string; name: string }): Payload {
     const all = <T extends KubeObject>(r: string) => this.store.all<T>(r);
     switch (kind) {
+      case 'coredns':
+      case 'kube-dns-sidecar': {
+        const metrics = pod ? this.#podPayload(kind, pod.uid) : undefined;
+        if (!metrics) return { status: 500, contentType: 'text/plain; charset=utf-8', body: `${kind}: no such pod in the simulated cluster\n` };
+        return { contentType: TEXT_FORMAT, body: metrics.render(this.now()) };
+      }
       case 'kube-state-metrics':
         this.#ksmLists++;
         return {
@@ -905,6 +952,20 @@ export class SimCluster implements ApiBackend {
       default:
         return { status: 404, contentType: 'text/plain', body: '404 page not found\n' };
     }
+  }
+
+  /** A pod's own CoreDNS or kube-dns counters, started when its containers started. */
+  #podPayload(kind: 'coredns' | 'kube-dns-sidecar', uid: string): { render(nowMs: number): string } | undefined {
+    const existing = this.#podPayloads.get(uid);
+    if (existing) return existing;
+    const record = this.#pods.get(uid);
+    if (!record) return undefined;
+    const startedMs = record.plan.createdMs + 2000;
+    // /etc/resolv.conf of a node on a minikube/kind network points at the network's gateway (x.y.z.1).
+    const upstream = `${record.plan.hostIP.replace(/\.\d+$/, '.1')}:53`;
+    const metrics = kind === 'coredns' ? new CorednsMetrics({ seed: uid, startedMs, upstream }) : new KubeDnsSidecarMetrics({ seed: uid, startedMs });
+    this.#podPayloads.set(uid, metrics);
+    return metrics;
   }
 
   #writePrometheusConfig(): void {
