@@ -66,12 +66,14 @@ export class SessionPrometheus implements Disposable {
       this.#settings.set(key, endpoint);
     }
     this.#follow(session, true);
-    return (await this.#connection?.start()) ?? this.status.value;
+    await this.#connection?.start();
+    return this.status.value;
   }
 
   /** Looks again now (the "check again" button). */
   async recheck(): Promise<PrometheusStatus> {
-    return (await this.#connection?.recheck()) ?? this.status.value;
+    await this.#connection?.recheck();
+    return this.status.value;
   }
 
   dispose(): void {

@@ -292,6 +292,7 @@ function toFamily(entry: FamilyEntry, remote: boolean): CatalogFamily {
     seriesCount: remote ? null : entry.seriesCount,
     labelNames: [...entry.labelNames].sort(),
     targetCount: entry.targets.size,
+    seriesNames: remote ? [entry.name] : [...entry.seriesNames].sort(),
   };
 }
 

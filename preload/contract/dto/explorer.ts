@@ -28,6 +28,8 @@ export interface CatalogFamily {
   labelNames: string[];
   /** Targets in the group exposing it. */
   targetCount: number;
+  /** Series names it covers in the store (`x_bucket`, `x_sum`, `x_count`; `x_total` for an OpenMetrics counter `x`). */
+  seriesNames: string[];
 }
 
 export interface CatalogGroup {
