@@ -25,11 +25,12 @@ export const TREE_FIGURES: readonly CgroupFigureName[] = [
 ];
 
 /**
- * Six significant digits: the views print three, and a double printed in full takes 17 characters
- * of JSON; 15 figures × 1,000 cgroups every second made the unrounded payload mostly digits.
+ * Fractions (rates, shares, cores) to six significant digits: the views print three, and a double
+ * printed in full takes 17 characters of JSON; 15 figures × 1,000 cgroups every second made the
+ * unrounded payload mostly digits. Integers (bytes, counts) are short already and stay exact.
  */
 export function roundFigure(value: number | null): number | null {
-  if (value === null || !Number.isFinite(value) || value === 0) return value;
+  if (value === null || !Number.isFinite(value) || Number.isInteger(value)) return value;
   return Number(value.toPrecision(6));
 }
 
