@@ -4,6 +4,7 @@ import NodeView from './views/node/NodeView.svelte';
 import CgroupsView from './views/cgroups/CgroupsView.svelte';
 import ContainersView from './views/containers/ContainersView.svelte';
 import WorkloadsView from './views/workloads/WorkloadsView.svelte';
+import ApplicationsView from './views/applications/ApplicationsView.svelte';
 import TargetsView from './views/targets/TargetsView.svelte';
 import ExplorerView from './views/explorer/ExplorerView.svelte';
 
@@ -19,13 +20,14 @@ export interface Route {
   component: Component<any>;
 }
 
-/** The views in navigation order; Alt+1…Alt+7 jump to them. */
+/** The views in navigation order; Alt+1…Alt+8 jump to them. */
 export const ROUTES: readonly Route[] = [
   { id: 'cluster', label: 'Cluster', component: ClusterView },
   { id: 'node', label: 'Node', component: NodeView },
   { id: 'cgroups', label: 'Cgroups', component: CgroupsView },
   { id: 'containers', label: 'Containers', component: ContainersView },
   { id: 'workloads', label: 'Workloads', component: WorkloadsView },
+  { id: 'applications', label: 'Applications', component: ApplicationsView },
   { id: 'targets', label: 'Targets', component: TargetsView },
   { id: 'explorer', label: 'Explorer', component: ExplorerView },
 ];
