@@ -8,6 +8,7 @@ import { ClusterSession } from './cluster-session.js';
 import { Dispatcher } from './dispatch.js';
 import { KubeconfigSource } from './kubeconfig-source.js';
 import { LocalSession } from './local-session.js';
+import { nodeStatsTopic } from './topics/node-stats-topic.js';
 import { cgroupsTreeTopic } from './topics/cgroups-tree-topic.js';
 import { cgroupSeriesTopic } from './topics/cgroup-series-topic.js';
 import type { Session } from './session.js';
@@ -167,6 +168,7 @@ export function createCore(options: CoreOptions): Core {
       'apps.list': (_params, emit) => appsListTopic(current, emit, log.child('apps')),
       'apps.panel': (params, emit) => appPanelTopic(current, params, emit, log.child('apps')),
       ...explorerTopics(current, prometheus),
+      'node.stats': (params, emit) => nodeStatsTopic(current, params.node, emit),
       'cgroups.tree': (params, emit) => cgroupsTreeTopic(current, params.node, emit),
       'cgroup.series': (params, emit) => cgroupSeriesTopic(current, params.node, params.path, emit),
     },

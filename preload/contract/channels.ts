@@ -65,6 +65,9 @@ export const EVENT_PARAM_SCHEMAS: { readonly [T in EventTopic]: Schema } = {
   'exec.consents': { type: 'null' },
   'cluster.nodes': { type: 'null' },
   'targets.list': { type: 'null' },
+  'prometheus.status': { type: 'null' },
+  'explorer.catalog': { type: 'object', props: { text: { type: 'string', maxLength: 256, optional: true }, limit: { type: 'number', min: 1, max: 2000, integer: true, optional: true } } },
+  'node.stats': { type: 'object', props: { node: { type: 'string', maxLength: 253 } } },
   'cgroups.tree': { type: 'object', props: { node: { type: 'string', maxLength: 253 } } },
   'cgroup.series': { type: 'object', props: { node: { type: 'string', maxLength: 253 }, path: { type: 'string', maxLength: 4096 } } },
   'containers.list': { type: 'object', props: { node: { type: 'string', maxLength: 253, optional: true }, namespace: { type: 'string', maxLength: 63, optional: true } } },
@@ -75,8 +78,6 @@ export const EVENT_PARAM_SCHEMAS: { readonly [T in EventTopic]: Schema } = {
   'workloads.list': { type: 'object', props: { namespace: { type: 'string', maxLength: 63, optional: true } } },
   'apps.list': { type: 'null' },
   'apps.panel': { type: 'object', props: { targetId: { type: 'string', maxLength: 64 } } },
-  'prometheus.status': { type: 'null' },
-  'explorer.catalog': { type: 'object', props: { text: { type: 'string', maxLength: 256, optional: true }, limit: { type: 'number', min: 1, max: 2000, integer: true, optional: true } } },
 };
 
 export const API_METHODS = Object.freeze(Object.keys(API_ARG_SCHEMAS)) as readonly ApiMethod[];

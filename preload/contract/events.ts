@@ -1,11 +1,12 @@
 import type { ContextSummary, ExecConsentRequest, NodeSummary, SessionStatus } from './dto/cluster.js';
 import type { TargetSummary } from './dto/targets.js';
 import type { CgroupSeriesPayload, CgroupTreePayload } from './dto/cgroups.js';
+import type { PrometheusStatus } from './dto/promql.js';
+import type { CatalogPayload, CatalogQuery } from './dto/explorer.js';
+import type { NodeStats } from './dto/node.js';
 import type { ContainerSeriesPayload, ContainersPayload } from './dto/containers.js';
 import type { WorkloadsPayload } from './dto/workloads.js';
 import type { AppPanel, AppTarget } from './dto/apps.js';
-import type { PrometheusStatus } from './dto/promql.js';
-import type { CatalogPayload, CatalogQuery } from './dto/explorer.js';
 
 /**
  * Every topic the renderer can subscribe to: topic name → [subscription parameters, payload].
@@ -20,6 +21,12 @@ export interface Events {
   'exec.consents': [params: null, payload: ExecConsentRequest[]];
   'cluster.nodes': [params: null, payload: NodeSummary[]];
   'targets.list': [params: null, payload: TargetSummary[]];
+  /** The current context's Prometheus: how it was found and reached, or why not. */
+  'prometheus.status': [params: null, payload: PrometheusStatus];
+  /** The Explorer's metric catalog, searched by `text`, again as scrapes change it. */
+  'explorer.catalog': [params: CatalogQuery, payload: CatalogPayload];
+  /** One node's OS picture (node-exporter) and Node object, after each scrape of it. */
+  'node.stats': [params: { node: string }, payload: NodeStats];
   /** One node's cgroup tree with figures (its kubelet cAdvisor, or this machine's cgroups), after each scrape of it. */
   'cgroups.tree': [params: { node: string }, payload: CgroupTreePayload];
   /** Charts of one cgroup of a node (CPU, memory, throttling, network, IO) over the store's window. */
@@ -34,10 +41,6 @@ export interface Events {
   'apps.list': [params: null, payload: AppTarget[]];
   /** One application target's own metrics: counters as rates, gauges as values, histograms and summaries as quantiles. */
   'apps.panel': [params: { targetId: string }, payload: AppPanel];
-  /** The current context's Prometheus: how it was found and reached, or why not. */
-  'prometheus.status': [params: null, payload: PrometheusStatus];
-  /** The Explorer's metric catalog, searched by `text`, again as scrapes change it. */
-  'explorer.catalog': [params: CatalogQuery, payload: CatalogPayload];
 }
 
 export type EventTopic = keyof Events;
