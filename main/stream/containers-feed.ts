@@ -114,6 +114,7 @@ export function readContainerRows(session: FeedSession, selection: ContainerSele
   if (!selection.node) rows.push(...containerRows({ node: null, pods: podsByNode.get(null) ?? [], ksm, controllerOf }));
   if (selection.namespace) rows = rows.filter((row) => row.namespace === selection.namespace);
   if (unscraped.length > 0) notes.push(`No kubelet cAdvisor figures from ${unscraped.join(', ')}.`);
+  if (!cache && rows.length === 0) notes.push('This machine: containers are listed when its cgroups belong to Kubernetes pods whose names the kubelet labels; open a cluster context for the pods of a cluster.');
   if (rows.length > MAX_ROWS) {
     notes.push(`Showing ${MAX_ROWS} of ${rows.length} containers; pick a node or a namespace to narrow the list.`);
     rows = rows.slice(0, MAX_ROWS);
