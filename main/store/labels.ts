@@ -37,74 +37,92 @@ export class LabelInterner {
   }
 }
 
-/** Target labels prepared once per target for `seriesLabels`: internal (`__`) ones dropped. */
+/** Target labels prepared once per target for `seriesLabels`: internal (`__`) ones dropped, strings interned and hashed. */
 export interface TargetLabelSet {
   names: string[];
   values: string[];
+  nameHashes: number[];
+  valueHashes: number[];
   nameSet: Set<string>;
 }
 
 /** Prepares target labels for `seriesLabels`. */
 export function prepareTargetLabels(targetLabels: Readonly<Record<string, string>>, interner: LabelInterner): TargetLabelSet {
-  const names: string[] = [];
-  const values: string[] = [];
+  const prepared: TargetLabelSet = { names: [], values: [], nameHashes: [], valueHashes: [], nameSet: new Set() };
   for (const name of Object.keys(targetLabels)) {
     if (name.startsWith('__')) continue;
-    names.push(interner.intern(name));
-    values.push(interner.intern(targetLabels[name]));
+    const value = targetLabels[name];
+    prepared.names.push(interner.intern(name));
+    prepared.values.push(interner.intern(value));
+    prepared.nameHashes.push(stringHash(name));
+    prepared.valueHashes.push(stringHash(value));
+    prepared.nameSet.add(name);
   }
-  return { names, values, nameSet: new Set(names) };
+  return prepared;
 }
 
 /**
- * Builds a series' label set from a scraped metric name and flat `[name, value, …]` labels plus the
- * target labels, following Prometheus `honor_labels: false` (scrape/scrape.go mutateSampleLabels,
- * resolveConflictingExposedLabels): a non-empty scraped label that a target label would overwrite
- * is kept as `exported_<name>` (prefixed again while that name is taken); target labels win.
- * Target labels starting with `__` are internal (Prometheus drops them after relabelling) and are
- * not added. Runs once per new series, so it avoids intermediate collections.
+ * A scraped series as indices into a string table (the receiver's mirror of a decoder's table,
+ * with interned strings and their `stringHash`es): metric name `table[nameIndex]`, labels as
+ * `labelCount` (name, value) index pairs at `layout[offset…]`.
  */
-export function seriesLabels(name: string, scraped: readonly string[], target: TargetLabelSet, interner: LabelInterner): BuiltLabels {
-  const names = scratchNames;
-  const values = scratchValues;
-  names.length = 0;
-  values.length = 0;
-  for (let i = 0; i < scraped.length; i += 2) {
-    const value = scraped[i + 1];
-    if (value === '') continue;
-    let label = scraped[i];
-    if (target.nameSet.has(label)) {
-      label = EXPORTED_PREFIX + label;
-      while (target.nameSet.has(label) || scrapedHas(scraped, label)) label = EXPORTED_PREFIX + label;
-    }
-    names.push(label);
-    values.push(value);
-  }
-  for (let i = 0; i < target.names.length; i++) {
-    if (target.values[i] === '') continue;
-    names.push(target.names[i]);
-    values.push(target.values[i]);
-  }
-  return buildLabelSet(name, names, values, interner);
+export interface IndexedSeries {
+  table: readonly string[];
+  hashes: readonly number[];
+  layout: Int32Array;
+  nameIndex: number;
+  offset: number;
+  labelCount: number;
 }
 
-function scrapedHas(scraped: readonly string[], label: string): boolean {
-  for (let i = 0; i < scraped.length; i += 2) if (scraped[i] === label && scraped[i + 1] !== '') return true;
+/**
+ * Builds a series' label set from a scraped series plus the target labels, following Prometheus
+ * `honor_labels: false` (scrape/scrape.go mutateSampleLabels, resolveConflictingExposedLabels): a
+ * non-empty scraped label that a target label would overwrite is kept as `exported_<name>`
+ * (prefixed again while that name is taken); target labels win. Target labels starting with `__`
+ * are internal (Prometheus drops them after relabelling) and are not added. Runs once per new
+ * series: no per-character work for strings already in the table.
+ */
+export function seriesLabels(series: IndexedSeries, target: TargetLabelSet, interner: LabelInterner): BuiltLabels {
+  const { table, hashes, layout } = series;
+  resetScratch();
+  for (let l = 0, i = series.offset; l < series.labelCount; l++, i += 2) {
+    const valueIndex = layout[i + 1];
+    const value = table[valueIndex];
+    if (value === '') continue;
+    let label = table[layout[i]];
+    let labelHash = hashes[layout[i]];
+    if (target.nameSet.has(label)) {
+      label = EXPORTED_PREFIX + label;
+      while (target.nameSet.has(label) || scrapedHas(series, label)) label = EXPORTED_PREFIX + label;
+      label = interner.intern(label);
+      labelHash = stringHash(label);
+    }
+    pushScratch(label, labelHash, value, hashes[valueIndex]);
+  }
+  for (let i = 0; i < target.names.length; i++) {
+    if (target.values[i] !== '') pushScratch(target.names[i], target.nameHashes[i], target.values[i], target.valueHashes[i]);
+  }
+  return buildLabelSet(table[series.nameIndex], hashes[series.nameIndex]);
+}
+
+function scrapedHas(series: IndexedSeries, label: string): boolean {
+  for (let l = 0, i = series.offset; l < series.labelCount; l++, i += 2) {
+    if (series.table[series.layout[i]] === label && series.table[series.layout[i + 1]] !== '') return true;
+  }
   return false;
 }
 
 /** `__name__` first, then the other non-empty labels sorted by name; interned. */
 export function canonicalLabels(labels: Readonly<Record<string, string>>, interner: LabelInterner): BuiltLabels {
-  const names = scratchNames;
-  const values = scratchValues;
-  names.length = 0;
-  values.length = 0;
+  resetScratch();
   for (const label of Object.keys(labels)) {
-    if (label === '__name__' || labels[label] === '') continue;
-    names.push(label);
-    values.push(labels[label]);
+    const value = labels[label];
+    if (label === '__name__' || value === '') continue;
+    pushScratch(interner.intern(label), stringHash(label), interner.intern(value), stringHash(value));
   }
-  return buildLabelSet(labels.__name__ ?? '', names, values, interner);
+  const name = labels.__name__ ?? '';
+  return buildLabelSet(interner.intern(name), stringHash(name));
 }
 
 /** A label set and its `hashLabels` value, computed while building it. */
@@ -113,58 +131,82 @@ export interface BuiltLabels {
   hash: number;
 }
 
-// Reused by seriesLabels/canonicalLabels (single-threaded, not re-entrant): one pair of arrays
-// instead of two per new series.
+// Scratch pairs for building one label set (single-threaded, not re-entrant): no arrays per series.
 const scratchNames: string[] = [];
 const scratchValues: string[] = [];
+const scratchNameHashes: number[] = [];
+const scratchValueHashes: number[] = [];
 
-/** Sorts the pairs by name (insertion sort: label sets are small) and builds the object and its hash. */
-function buildLabelSet(name: string, names: string[], values: string[], interner: LabelInterner): BuiltLabels {
+function resetScratch(): void {
+  scratchNames.length = scratchValues.length = scratchNameHashes.length = scratchValueHashes.length = 0;
+}
+
+function pushScratch(name: string, nameHash: number, value: string, valueHash: number): void {
+  scratchNames.push(name);
+  scratchValues.push(value);
+  scratchNameHashes.push(nameHash);
+  scratchValueHashes.push(valueHash);
+}
+
+/** Sorts the scratch pairs by name (insertion sort: label sets are small and usually sorted) and builds the object and its hash. */
+function buildLabelSet(name: string, nameHash: number): BuiltLabels {
+  const names = scratchNames;
+  const values = scratchValues;
+  const nameHashes = scratchNameHashes;
+  const valueHashes = scratchValueHashes;
   for (let i = 1; i < names.length; i++) {
+    if (names[i - 1] <= names[i]) continue;
     const n = names[i];
     const v = values[i];
+    const nh = nameHashes[i];
+    const vh = valueHashes[i];
     let j = i - 1;
     while (j >= 0 && names[j] > n) {
       names[j + 1] = names[j];
       values[j + 1] = values[j];
+      nameHashes[j + 1] = nameHashes[j];
+      valueHashes[j + 1] = valueHashes[j];
       j--;
     }
     names[j + 1] = n;
     values[j + 1] = v;
+    nameHashes[j + 1] = nh;
+    valueHashes[j + 1] = vh;
   }
   const result: Record<string, string> = {};
   let hash = FNV_OFFSET;
   if (name !== '') {
-    result.__name__ = interner.intern(name);
-    hash = hashPair(hash, '__name__', name);
+    result.__name__ = name;
+    hash = combine(combine(hash, NAME_LABEL_HASH), nameHash);
   }
   for (let i = 0; i < names.length; i++) {
-    result[interner.intern(names[i])] = interner.intern(values[i]);
-    hash = hashPair(hash, names[i], values[i]);
+    result[names[i]] = values[i];
+    hash = combine(combine(hash, nameHashes[i]), valueHashes[i]);
   }
   return { labels: result, hash: hash >>> 0 };
 }
 
 const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
-function hashPair(seed: number, name: string, value: string): number {
-  let hash = fnv(seed, name);
-  hash = Math.imul(hash ^ 0xff, 0x01000193);
-  hash = fnv(hash, value);
-  return Math.imul(hash ^ 0xfe, 0x01000193);
-}
-
-/** 32-bit FNV-1a over the label pairs in stored (canonical) order; equals `BuiltLabels.hash`. */
-export function hashLabels(labels: LabelSet): number {
+/** 32-bit FNV-1a of a string's UTF-16 code units. */
+export function stringHash(text: string): number {
   let hash = FNV_OFFSET;
-  for (const name in labels) hash = hashPair(hash, name, labels[name]);
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   return hash >>> 0;
 }
 
-function fnv(seed: number, text: string): number {
-  let hash = seed;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash;
+const NAME_LABEL_HASH = stringHash('__name__');
+
+function combine(hash: number, part: number): number {
+  return Math.imul(hash ^ part, FNV_PRIME);
+}
+
+/** Hash of a label set from its string hashes, in stored (canonical) order; equals `BuiltLabels.hash`. */
+export function hashLabels(labels: LabelSet): number {
+  let hash = FNV_OFFSET;
+  for (const name in labels) hash = combine(combine(hash, stringHash(name)), stringHash(labels[name]));
+  return hash >>> 0;
 }
 
 /** Whether two canonical label sets are equal. */

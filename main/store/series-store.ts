@@ -22,11 +22,23 @@
 //
 // The store implements the scrape step's `ScrapeAppender` seam; the scrape pool writes into it.
 import type { AppendResult, ScrapeAppender, ScrapeBatch } from '../scrape/appender.js';
+import type { AnnouncedSeries } from '../scrape/exposition/decoder.js';
 import type { FamilyMeta } from '../scrape/exposition/samples.js';
 import { toDisposable, type Disposable } from '../util/disposable.js';
 import { nullSink, Logger } from '../util/log.js';
 import { extrapolatedRate, instantRate } from './functions.js';
-import { canonicalLabels, hashLabels, LabelInterner, prepareTargetLabels, sameLabels, seriesLabels, type LabelSet, type TargetLabelSet } from './labels.js';
+import {
+  canonicalLabels,
+  hashLabels,
+  LabelInterner,
+  prepareTargetLabels,
+  sameLabels,
+  seriesLabels,
+  stringHash,
+  type IndexedSeries,
+  type LabelSet,
+  type TargetLabelSet,
+} from './labels.js';
 import { SLOT_ABSENT, SLOT_STALE, SLOT_VALUE, slotKind, writeAbsent, writeStale } from './markers.js';
 import { compileMatcher, type LabelMatcher } from './matchers.js';
 
@@ -120,7 +132,7 @@ const SYNTHETIC = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'] as
 
 class TargetData {
   labels: Readonly<Record<string, string>> = {};
-  preparedLabels: TargetLabelSet = { names: [], values: [], nameSet: new Set() };
+  preparedLabels: TargetLabelSet = { names: [], values: [], nameHashes: [], valueHashes: [], nameSet: new Set() };
   families: FamilyMeta[] = [];
   ended = false;
   seq = 0;
@@ -150,9 +162,12 @@ class TargetData {
   rowFirstSeq = new Float64Array(0);
   freeRows: number[] = [];
 
-  // Decoder refs → series ids, valid for `epoch`.
+  // Decoder refs → series ids, and the mirror of the decoder's string table (interned strings and
+  // their hashes), valid for `epoch`.
   epoch = '';
   refMap = new Int32Array(0);
+  strings: string[] = [];
+  stringHashes: number[] = [];
   byHash = new Map<number, number | number[]>();
   syntheticIds = [-1, -1, -1];
 
@@ -243,14 +258,11 @@ export class SeriesStore implements ScrapeAppender, Disposable {
       if (decoded.epoch !== target.epoch) {
         target.epoch = decoded.epoch;
         target.refMap.fill(-1);
+        target.strings = [];
+        target.stringHashes = [];
       }
       if (decoded.families) target.families = decoded.families;
-      for (const series of decoded.newSeries) {
-        const built = seriesLabels(series.name, series.labels, target.preparedLabels, this.#interner);
-        const id = this.#seriesFor(target, built.labels, built.hash);
-        if (series.ref >= target.refMap.length) target.refMap = growInt32(target.refMap, series.ref + 1, -1);
-        target.refMap[series.ref] = id;
-      }
+      this.#announce(target, decoded.announced);
     }
 
     const k = this.#advance(target, tsMs, seq);
@@ -467,6 +479,30 @@ export class SeriesStore implements ScrapeAppender, Disposable {
 
   #assertOpen(): void {
     if (this.#disposed) throw new Error('SeriesStore used after dispose()');
+  }
+
+  /** Mirrors the announced strings and creates (or finds) the announced series. Out of step: ignored, their refs stay unknown. */
+  #announce(target: TargetData, announced: AnnouncedSeries): void {
+    if (announced.stringBase !== target.strings.length) return;
+    for (const value of announced.strings) {
+      const kept = this.#interner.intern(value);
+      target.strings.push(kept);
+      target.stringHashes.push(stringHash(kept));
+    }
+    const series: IndexedSeries = { table: target.strings, hashes: target.stringHashes, layout: announced.layout, nameIndex: 0, offset: 0, labelCount: 0 };
+    const layout = announced.layout;
+    let i = 0;
+    for (let n = 0; n < announced.count; n++) {
+      const ref = layout[i];
+      series.nameIndex = layout[i + 1];
+      series.labelCount = layout[i + 2];
+      series.offset = i + 3;
+      i += 3 + 2 * series.labelCount;
+      const built = seriesLabels(series, target.preparedLabels, this.#interner);
+      const id = this.#seriesFor(target, built.labels, built.hash);
+      if (ref >= target.refMap.length) target.refMap = growInt32(target.refMap, ref + 1, -1);
+      target.refMap[ref] = id;
+    }
   }
 
   #seriesFor(target: TargetData, labels: LabelSet, hash: number): number {

@@ -8,8 +8,9 @@ import { ingestSuite } from './ingest.js';
 import { storeMemorySuite } from './store-memory.js';
 import { responsivenessSuite } from './responsiveness.js';
 import { fuzzSuite } from './fuzz.js';
+import { clusterScaleSuite } from './cluster-scale.js';
 
-const SUITES: Suite[] = [parseThroughputSuite, ingestSuite, storeMemorySuite, responsivenessSuite, fuzzSuite];
+const SUITES: Suite[] = [parseThroughputSuite, ingestSuite, storeMemorySuite, responsivenessSuite, fuzzSuite, clusterScaleSuite];
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);

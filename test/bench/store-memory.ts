@@ -54,7 +54,8 @@ async function measure(timestamps: boolean): Promise<{ bytesPerSample: number; s
       const values = new Float64Array(first.count);
       for (let i = 0; i < first.count; i++) values[i] = first.values[i] + s;
       const timestampsMs = new Float64Array(first.count).fill(timestamps ? tsMs - 1234 : NaN);
-      const decoded: DecodedScrape = s === 0 ? { ...first, values, timestampsMs } : { ...first, values, timestampsMs, newSeries: [], families: null };
+      const nothingNew = { count: 0, stringBase: first.announced.stringBase + first.announced.strings.length, strings: [], layout: new Int32Array(0) };
+      const decoded: DecodedScrape = s === 0 ? { ...first, values, timestampsMs } : { ...first, values, timestampsMs, announced: nothingNew, families: null };
       store.appendScrape({
         targetId: `target-${t}`,
         targetLabels: { job: 'kubelet', instance: `node-${t}` },

@@ -1,5 +1,5 @@
 import { AppError } from '../../util/app-error.js';
-import { ScrapeDecoder } from '../../scrape/exposition/decoder.js';
+import { ScrapeDecoder, readAnnounced } from '../../scrape/exposition/decoder.js';
 import { ParseError } from '../../scrape/exposition/parser.js';
 import type { FamilyMeta } from '../../scrape/exposition/samples.js';
 import { fetchScrapeBody } from '../../scrape/fetch.js';
@@ -39,14 +39,15 @@ series count.
       const fetchMs = performance.now() - fetchStarted;
       const decoded = new ScrapeDecoder().decode(body.bytes, body.format);
       const families = decoded.families ?? [];
-      const counts = seriesPerFamily(families, decoded.newSeries.map((series) => series.name));
+      const series = readAnnounced(decoded.announced, []) ?? [];
+      const counts = seriesPerFamily(families, series.map((one) => one.name));
       const width = Math.max(6, ...families.map((family) => family.name.length));
       const lines = [
         `URL:          ${requester.describe()}`,
         `Content-Type: ${body.contentType ?? '(none)'} → parsed as ${body.format === 'openmetrics' ? 'OpenMetrics 1.0' : 'text 0.0.4'}`,
         `Bytes:        ${body.bytes.length} uncompressed, ${body.wireBytes} on the wire`,
         `Families:     ${families.length}`,
-        `Series:       ${decoded.newSeries.length}`,
+        `Series:       ${series.length}`,
         `Samples:      ${decoded.samplesScraped}${decoded.duplicates ? ` (${decoded.duplicates} duplicates dropped)` : ''}`,
         `Fetch:        ${fetchMs.toFixed(1)} ms`,
         `Parse:        ${decoded.parseMs.toFixed(1)} ms`,

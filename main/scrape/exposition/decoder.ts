@@ -3,7 +3,9 @@
 // label parsing").
 //
 // Each distinct raw series text ("name{labels}" exactly as written) gets a small integer `ref` the
-// first time it is seen; its labels are parsed and validated once and sent along as a `NewSeries`.
+// first time it is seen; its labels are parsed and validated once and announced (see
+// `AnnouncedSeries`: a string table plus integer layout, so 30,000 new series cross the worker
+// boundary as a few thousand strings and one Int32Array, not 500,000 strings in 60,000 objects).
 // On later scrapes the line is matched against the series that came at the same position in the
 // previous scrape (exporters print series in a stable order), with one `startsWith`; only the value
 // and timestamp are parsed. When the order changes, the raw text is looked up in a Map instead.
@@ -33,6 +35,41 @@ export interface NewSeries {
 }
 
 /**
+ * The series first used in one result, compactly. The decoder keeps a string table per epoch (every
+ * metric name, label name and label value it announced, once); `strings` are the entries added by
+ * this result, starting at index `stringBase`. `layout` holds, per series, its ref, the string index
+ * of its metric name, its label count n, then n pairs of string indices (name, value), in input order.
+ * A receiver mirrors the table (see `readAnnounced`) and must see every result of an epoch in order.
+ */
+export interface AnnouncedSeries {
+  count: number;
+  stringBase: number;
+  strings: string[];
+  layout: Int32Array;
+}
+
+/**
+ * Appends `announced.strings` to `table` (the receiver's mirror of the decoder's string table for
+ * this epoch) and returns the announced series as objects. Returns null when the mirror is out of
+ * step (a result was missed): the receiver should then ask for a decoder reset.
+ */
+export function readAnnounced(announced: AnnouncedSeries, table: string[]): NewSeries[] | null {
+  if (announced.stringBase !== table.length) return null;
+  for (const value of announced.strings) table.push(value);
+  const series: NewSeries[] = [];
+  const layout = announced.layout;
+  let i = 0;
+  for (let n = 0; n < announced.count; n++) {
+    const ref = layout[i++];
+    const name = table[layout[i++]];
+    const labelCount = layout[i++];
+    const labels: string[] = [];
+    for (let l = 0; l < 2 * labelCount; l++) labels.push(table[layout[i++]]);
+    series.push({ ref, name, labels });
+  }
+  return series;
+}
+/**
  * One decoded scrape. The first `count` entries of `refs`, `values` and `timestampsMs` are the
  * samples, in exposition order, at most one per series (later duplicates are dropped and counted,
  * as Prometheus drops a second sample for the same series and timestamp). `timestampsMs` is NaN
@@ -46,7 +83,7 @@ export interface DecodedScrape {
   values: Float64Array;
   timestampsMs: Float64Array;
   /** Definitions of the refs first used in this result. */
-  newSeries: NewSeries[];
+  announced: AnnouncedSeries;
   /** Family metadata, or null when unchanged since this decoder's previous result. */
   families: FamilyMeta[] | null;
   /** Sample lines, duplicates included (Prometheus `scrape_samples_scraped`). */
@@ -105,6 +142,9 @@ export class ScrapeDecoder {
   readonly #cache = new Map<string, SeriesEntry>();
   readonly #names = new Map<string, NameInfo>();
   readonly #strings = new StringInterner();
+  /** The announced string table of this epoch: string → index, and the strings in index order. */
+  readonly #tableIndex = new Map<string, number>();
+  #table: string[] = [];
   #order: SeriesEntry[] = [];
   #seq = 0;
   #nextRef = 0;
@@ -130,6 +170,8 @@ export class ScrapeDecoder {
     this.#cache.clear();
     this.#names.clear();
     this.#strings.clear();
+    this.#tableIndex.clear();
+    this.#table = [];
     this.#order = [];
     this.#nextRef = 0;
     this.#familiesSignature = '';
@@ -151,7 +193,8 @@ export class ScrapeDecoder {
     const prevLength = prev.length;
     const order: SeriesEntry[] = [];
     const created: SeriesEntry[] = [];
-    const newSeries: NewSeries[] = [];
+    const tableBefore = this.#table.length;
+    const layout: number[] = [];
     const sampleLimit = this.#limits.samples;
 
     let capacity = Math.max(256, prevLength + (prevLength >> 3) + 16);
@@ -181,7 +224,7 @@ export class ScrapeDecoder {
           const key = parser.seriesKey();
           entry = this.#cache.get(key);
           if (entry === undefined) {
-            entry = this.#create(parser, newSeries);
+            entry = this.#create(parser, layout);
             created.push(entry);
           } else if (entry.orderIndex < prevLength && prev[entry.orderIndex] === entry) {
             predict = entry.orderIndex + 1;
@@ -219,6 +262,8 @@ export class ScrapeDecoder {
       if (checker) checker.end(parser.position);
     } catch (error) {
       for (const entry of created) this.#cache.delete(entry.key);
+      for (let i = tableBefore; i < this.#table.length; i++) this.#tableIndex.delete(this.#table[i]);
+      this.#table.length = tableBefore;
       throw error;
     }
 
@@ -235,7 +280,7 @@ export class ScrapeDecoder {
       refs,
       values,
       timestampsMs: timestamps,
-      newSeries,
+      announced: { count: created.length, stringBase: tableBefore, strings: this.#table.slice(tableBefore), layout: Int32Array.from(layout) },
       families,
       samplesScraped: samples,
       duplicates,
@@ -243,8 +288,8 @@ export class ScrapeDecoder {
     };
   }
 
-  /** Parses, validates against the label limits and caches the parser's current series; records its announcement in `newSeries`. */
-  #create(parser: ExpositionParser, newSeries: NewSeries[]): SeriesEntry {
+  /** Parses, validates against the label limits and caches the parser's current series; appends its announcement to `layout`. */
+  #create(parser: ExpositionParser, layout: number[]): SeriesEntry {
     const limits = this.#limits;
     const labelCount = parser.labelCount;
     const name = parser.metricName();
@@ -297,14 +342,26 @@ export class ScrapeDecoder {
     }
     const entry = new SeriesEntry(key, this.#nextRef++, nameInfo, names, values);
     this.#cache.set(key, entry);
-    newSeries.push({ ref: entry.ref, name: nameInfo.name, labels: flat });
+    layout.push(entry.ref, this.#tableEntry(nameInfo.name), labelCount);
+    for (let i = 0; i < 2 * labelCount; i++) layout.push(this.#tableEntry(flat[i]));
     return entry;
+  }
+
+  /** Index of `value` in this epoch's string table, adding it if new. */
+  #tableEntry(value: string): number {
+    let index = this.#tableIndex.get(value);
+    if (index === undefined) {
+      index = this.#table.length;
+      this.#table.push(value);
+      this.#tableIndex.set(value, index);
+    }
+    return index;
   }
 
   /**
    * Drops series not seen in this or the previous scrape once the cache holds many more than a
-   * scrape does, and schedules a full reset when refs have run far ahead of the live series (so
-   * whoever maps refs to storage keeps a dense table).
+   * scrape does, and schedules a full reset when refs or the string table have run far ahead of the
+   * live series (so whoever mirrors them keeps dense tables).
    */
   #evict(seq: number, live: number): void {
     if (this.#cache.size > 2 * live + 1024) {
@@ -313,7 +370,7 @@ export class ScrapeDecoder {
       }
       this.#strings.clear();
     }
-    if (this.#nextRef > 4 * live + 100_000) this.#resetPending = true;
+    if (this.#nextRef > 4 * live + 100_000 || this.#table.length > 8 * live + 100_000) this.#resetPending = true;
   }
 }
 

@@ -19,7 +19,7 @@ if (parentPort) {
     try {
       const result = decoders.decode(request.job);
       response = { id: request.id, ok: true, result };
-      transfer = [result.refs.buffer, result.values.buffer, result.timestampsMs.buffer].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
+      transfer = [result.refs.buffer, result.values.buffer, result.timestampsMs.buffer, result.announced.layout.buffer].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
     } catch (error) {
       response = { id: request.id, ok: false, error: serializeError(error) };
     }

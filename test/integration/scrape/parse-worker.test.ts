@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFixtureBytes } from '../../helpers/fixtures.js';
 import { parseWorkerBundle } from '../../helpers/parse-worker-bundle.js';
 import { startMetricsServer, textRoute } from '../../helpers/metrics-server.js';
+import { readAnnounced } from '../../../main/scrape/exposition/decoder.js';
 import { DEFAULT_LIMITS, LimitError } from '../../../main/scrape/limits.js';
 import { ParseError } from '../../../main/scrape/exposition/parser.js';
 import { InlineParseRunner, WorkerParseRunner, createParseRunner, type DecodeJob } from '../../../main/scrape/parse-runner.js';
@@ -31,20 +32,21 @@ describe('parse worker bundle', () => {
       const first = await worker.decode(job(bytes));
       expect(bytes.byteLength).toBe(0); // transferred, not copied
       expect(first.count).toBe(expected.count);
-      expect(first.newSeries).toEqual(expected.newSeries);
+      const table: string[] = [];
+      expect(readAnnounced(first.announced, table)).toEqual(readAnnounced(expected.announced, []));
       expect(Array.from(first.values.subarray(0, first.count))).toEqual(Array.from(expected.values.subarray(0, expected.count)));
       expect(Array.from(first.timestampsMs.subarray(0, first.count))).toEqual(Array.from(expected.timestampsMs.subarray(0, expected.count)));
       expect(first.families).toEqual(expected.families);
 
       const second = await worker.decode(job(dump()));
-      expect(second.newSeries).toEqual([]);
+      expect(readAnnounced(second.announced, table)).toEqual([]);
       expect(second.epoch).toBe(first.epoch);
       expect(Array.from(second.refs.subarray(0, second.count))).toEqual(Array.from(first.refs.subarray(0, first.count)));
 
       worker.forget('kubelet');
       const fresh = await worker.decode(job(dump()));
       expect(fresh.epoch).not.toBe(first.epoch);
-      expect(fresh.newSeries).toHaveLength(first.count);
+      expect(readAnnounced(fresh.announced, [])).toHaveLength(first.count);
     } finally {
       await worker.dispose();
       await inline.dispose();

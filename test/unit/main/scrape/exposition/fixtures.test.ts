@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { listFixtures, readFixture, readFixtureBytes } from '../../../../helpers/fixtures.js';
 import { oracleSamples, sampleKey } from '../../../../helpers/exposition-oracle.js';
 import { readFamilies, readSamples } from '../../../../../main/scrape/exposition/samples.js';
-import { ScrapeDecoder } from '../../../../../main/scrape/exposition/decoder.js';
+import { ScrapeDecoder, readAnnounced } from '../../../../../main/scrape/exposition/decoder.js';
 
 const TEXT_FIXTURES: string[][] = [
   ...listFixtures('cadvisor', 'kubelet').map((file) => ['cadvisor', 'kubelet', file]),
@@ -61,12 +61,16 @@ describe('text fixtures', () => {
     const first = decoder.decode(bytes, 'text');
     const second = decoder.decode(bytes, 'text');
     expect(first.count).toBe(expected.length);
-    expect(first.newSeries).toHaveLength(expected.length);
-    expect(second.newSeries).toHaveLength(0);
+    const table: string[] = [];
+    const announced = readAnnounced(first.announced, table)!;
+    expect(announced).toHaveLength(expected.length);
+    expect(readAnnounced(second.announced, table)).toEqual([]);
+    // The string table holds each distinct name and label string once.
+    expect(table.length).toBeLessThan(announced.length);
     expect(second.families).toBeNull();
     expect(second.epoch).toBe(first.epoch);
     expect(Array.from(second.refs.subarray(0, second.count))).toEqual(Array.from(first.refs.subarray(0, first.count)));
-    const byRef = new Map(first.newSeries.map((series) => [series.ref, series]));
+    const byRef = new Map(announced.map((series) => [series.ref, series]));
     for (let i = 0; i < second.count; i++) {
       const series = byRef.get(second.refs[i])!;
       expect(series.name).toBe(expected[i].name);

@@ -1,7 +1,7 @@
 // The cursor parser on hand-written inputs: text 0.0.4 as Prometheus' lexer reads it (promlex.l),
 // the number grammar (Go ParseFloat minus hex and underscores), escapes, and error positions.
 import { describe, expect, it } from 'vitest';
-import { ScrapeDecoder } from '../../../../../main/scrape/exposition/decoder.js';
+import { ScrapeDecoder, readAnnounced } from '../../../../../main/scrape/exposition/decoder.js';
 import { parseNumber, parseRealNumber, parseTextTimestamp, secondsToMs } from '../../../../../main/scrape/exposition/number.js';
 import { ParseError } from '../../../../../main/scrape/exposition/parser.js';
 import { formatFromContentType, readFamilies, readSamples } from '../../../../../main/scrape/exposition/samples.js';
@@ -126,9 +126,11 @@ describe('formatFromContentType', () => {
 describe('series-key cache edge cases', () => {
   it('does not take a labelled line for a cached bare series of the same name', () => {
     const decoder = new ScrapeDecoder();
-    decoder.decode('m 1\n', 'text');
+    const table: string[] = [];
+    readAnnounced(decoder.decode('m 1\n', 'text').announced, table);
     const decoded = decoder.decode('m {a="1"} 2\n', 'text');
-    expect(decoded.newSeries).toEqual([{ ref: 1, name: 'm', labels: ['a', '1'] }]);
+    expect(readAnnounced(decoded.announced, table)).toEqual([{ ref: 1, name: 'm', labels: ['a', '1'] }]);
+    expect(table).toEqual(['m', 'a', '1']);
     expect(Array.from(decoded.values.subarray(0, decoded.count))).toEqual([2]);
   });
 
@@ -137,6 +139,6 @@ describe('series-key cache edge cases', () => {
     const text = decoder.decode('h_bucket{le="+Inf"} 1\n', 'text');
     const om = decoder.decode('# TYPE h histogram\nh_bucket{le="+Inf"} 1\n# EOF\n', 'openmetrics');
     expect(om.epoch).not.toBe(text.epoch);
-    expect(om.newSeries).toHaveLength(1);
+    expect(readAnnounced(om.announced, [])).toHaveLength(1);
   });
 });

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readFixtureBytes } from '../../../../helpers/fixtures.js';
-import { ScrapeDecoder } from '../../../../../main/scrape/exposition/decoder.js';
+import { ScrapeDecoder, readAnnounced } from '../../../../../main/scrape/exposition/decoder.js';
 import { ParseError, type ExpositionFormat } from '../../../../../main/scrape/exposition/parser.js';
 import { readFamilies, readSamples, type ParsedSample } from '../../../../../main/scrape/exposition/samples.js';
 
@@ -127,10 +127,11 @@ describe('round trip of random valid expositions', () => {
     fc.assert(
       fc.property(families('ms'), fc.func(fc.integer()), (generated, order) => {
         const decoder = new ScrapeDecoder();
+        const table: string[] = [];
         const names = new Map<number, { name: string; labels: string[] }>();
         const check = (families: GeneratedFamily[]) => {
           const decoded = decoder.decode(new TextEncoder().encode(write(families, 'text')), 'text');
-          for (const series of decoded.newSeries) names.set(series.ref, series);
+          for (const series of readAnnounced(decoded.announced, table)!) names.set(series.ref, series);
           const wanted = expected(families);
           expect(decoded.count).toBe(wanted.length);
           for (let i = 0; i < wanted.length; i++) {
