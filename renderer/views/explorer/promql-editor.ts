@@ -27,18 +27,25 @@ const theme = EditorView.theme({
 
 /**
  * A one-query PromQL editor: codemirror-promql's language, linter and completion (fed by `client`),
- * Mod-Enter (and Shift-Enter) runs the query. CodeMirror styles itself through constructed style
- * sheets (`adoptedStyleSheets`), which the app's `style-src 'self'` CSP allows; no inline style
- * attributes are parsed from markup.
+ * Mod-Enter (and Shift-Enter) runs the query.
+ *
+ * The editor lives in a shadow root under `host`: CodeMirror's style-mod writes a `<style>` element
+ * into a document's head (which the app's `style-src 'self'` CSP blocks) but uses a constructed
+ * style sheet (`adoptedStyleSheets`, CSSOM, not subject to the CSP) for a shadow root
+ * (style-mod 4.1 StyleSet: `!root.head && root.adoptedStyleSheets`). Theme variables inherit into it.
  */
-export function createPromqlEditor(parent: HTMLElement, options: { text: string; client: PrometheusClient; onRun: () => void; onChange?: (text: string) => void; label: string }): PromqlEditor {
+export function createPromqlEditor(host: HTMLElement, options: { text: string; client: PrometheusClient; onRun: () => void; onChange?: (text: string) => void; label: string }): PromqlEditor {
   const promql = new PromQLExtension().setComplete({ remote: options.client, maxMetricsMetadata: 10_000 });
   const run = () => {
     options.onRun();
     return true;
   };
+  const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
+  const parent = document.createElement('div');
+  root.append(parent);
   const view = new EditorView({
     parent,
+    root,
     state: EditorState.create({
       doc: options.text,
       extensions: [
@@ -68,6 +75,7 @@ export function createPromqlEditor(parent: HTMLElement, options: { text: string;
     destroy() {
       view.destroy();
       promql.destroy();
+      parent.remove();
     },
   };
 }
