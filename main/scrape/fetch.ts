@@ -12,7 +12,7 @@ import { SCRAPE_ACCEPT, requestError, type ScrapeRequester } from './requester.j
 
 /** A fetched body. */
 export interface FetchedBody {
-  /** Uncompressed body, in its own ArrayBuffer (transferable to a worker). */
+  /** Uncompressed body, at offset 0 of an ArrayBuffer of its own (transferable to a worker; may be longer than the body). */
   bytes: Uint8Array;
   /** Bytes received on the wire (compressed size when gzip was used). */
   wireBytes: number;
@@ -27,6 +27,12 @@ export interface FetchOptions {
   /** Aborts the fetch from outside (e.g. the loop stopping). */
   signal?: AbortSignal;
   acceptEncoding?: string;
+  /**
+   * A buffer from an earlier scrape to write the body into when it fits. A fresh 10 MB buffer per
+   * scrape costs thousands of page faults on the main thread; Prometheus pools its scrape buffers
+   * for the same reason (scrape.go, buffers sized by lastScrapeSize).
+   */
+  scratch?: ArrayBuffer;
 }
 
 /**
@@ -59,7 +65,7 @@ export async function fetchScrapeBody(requester: ScrapeRequester, options: Fetch
       aborted,
     ]);
     if (response.statusCode !== 200) throw statusError(response.statusCode, target);
-    const { bytes, wireBytes } = await Promise.race([readBody(response.body, response.contentEncoding, options.bodySizeBytes, target), aborted]);
+    const { bytes, wireBytes } = await Promise.race([readBody(response.body, response.contentEncoding, options.bodySizeBytes, target, options.scratch), aborted]);
     return { bytes, wireBytes, contentType: response.contentType, format: formatFromContentType(response.contentType) };
   } catch (error) {
     if (controller.signal.aborted && controller.signal.reason instanceof AppError) throw controller.signal.reason;
@@ -82,7 +88,13 @@ export function statusError(statusCode: number, target: string): AppError {
   return new AppError('bad-request', `${target} answered HTTP ${statusCode} instead of 200.`);
 }
 
-async function readBody(body: AsyncIterable<Uint8Array>, encoding: string | undefined, limit: number, target: string): Promise<{ bytes: Uint8Array; wireBytes: number }> {
+async function readBody(
+  body: AsyncIterable<Uint8Array>,
+  encoding: string | undefined,
+  limit: number,
+  target: string,
+  scratch: ArrayBuffer | undefined,
+): Promise<{ bytes: Uint8Array; wireBytes: number }> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let wireBytes = 0;
@@ -129,7 +141,9 @@ async function readBody(body: AsyncIterable<Uint8Array>, encoding: string | unde
   } else {
     throw new AppError('parse', `${target} answered with Content-Encoding "${coding}", which Slicewise cannot decode (gzip and deflate are supported).`);
   }
-  const bytes = new Uint8Array(total);
+  // Room to grow by a quarter, so that the next scrapes of a slowly growing target fit too.
+  const bytes =
+    scratch && scratch.byteLength >= total ? new Uint8Array(scratch, 0, total) : new Uint8Array(new ArrayBuffer(Math.ceil((total * 1.25) / 65536) * 65536), 0, total);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);

@@ -80,6 +80,8 @@ export class ScrapeLoop {
   #abort = new AbortController();
   #stopped = false;
   #nextTickMs = 0;
+  /** The previous body's buffer, reused for the next body when it fits (see FetchOptions.scratch). */
+  #spareBuffer: ArrayBuffer | undefined;
 
   constructor(target: ScrapeTarget, context: LoopContext) {
     if (!(target.intervalMs > 0) || !Number.isFinite(target.intervalMs)) {
@@ -156,7 +158,14 @@ export class ScrapeLoop {
     let samples: number | undefined;
     let error: string | undefined;
     try {
-      const fetched = await fetchScrapeBody(requester, { timeoutMs: this.#timeoutMs, bodySizeBytes: this.#limits.bodySizeBytes, signal: this.#abort.signal });
+      const fetched = await fetchScrapeBody(requester, {
+        timeoutMs: this.#timeoutMs,
+        bodySizeBytes: this.#limits.bodySizeBytes,
+        signal: this.#abort.signal,
+        scratch: this.#spareBuffer,
+      });
+      // The body now owns the buffer (it may be transferred to the parse worker).
+      this.#spareBuffer = undefined;
       sizeBytes = fetched.bytes.length;
       let decoded;
       try {
@@ -170,6 +179,7 @@ export class ScrapeLoop {
       } catch (parseError) {
         throw describeDecodeError(parseError, requester.describe(), fetched.contentType);
       }
+      this.#spareBuffer = decoded.spareBuffer;
       if (this.#stopped) return;
       samples = decoded.samplesScraped;
       const durationSeconds = (performance.now() - started) / 1000;

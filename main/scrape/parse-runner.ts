@@ -15,11 +15,17 @@ import { LimitError } from './limits.js';
 
 export type { DecodeJob } from './exposition/target-decoders.js';
 
+/** A decoded scrape, plus the body's buffer when it can be reused for the next scrape. */
+export type RunnerResult = DecodedScrape & { spareBuffer?: ArrayBuffer };
+
 /** Parses scrapes for many targets. */
 export interface ParseRunner {
   readonly kind: 'inline' | 'worker';
-  /** Decodes one scrape; rejects with ParseError, LimitError or AppError. `job.bytes` may be transferred (unusable afterwards). */
-  decode(job: DecodeJob): Promise<DecodedScrape>;
+  /**
+   * Decodes one scrape; rejects with ParseError, LimitError or AppError. `job.bytes` may be
+   * transferred (unusable afterwards); its buffer comes back as `spareBuffer` for reuse.
+   */
+  decode(job: DecodeJob): Promise<RunnerResult>;
   /** Drops a target's decoder (its cache); the next scrape starts fresh with a new epoch. */
   forget(targetId: string): void;
   dispose(): Promise<void>;
@@ -30,8 +36,10 @@ export class InlineParseRunner implements ParseRunner {
   readonly kind = 'inline';
   readonly #decoders = new TargetDecoders();
 
-  async decode(job: DecodeJob): Promise<DecodedScrape> {
-    return this.#decoders.decode(job);
+  async decode(job: DecodeJob): Promise<RunnerResult> {
+    const result: RunnerResult = this.#decoders.decode(job);
+    if (job.bytes.buffer instanceof ArrayBuffer && job.bytes.byteOffset === 0) result.spareBuffer = job.bytes.buffer;
+    return result;
   }
 
   forget(targetId: string): void {
@@ -50,7 +58,7 @@ export type WorkerRequest =
 
 /** Messages from the worker. */
 export type WorkerResponse =
-  | { id: number; ok: true; result: DecodedScrape }
+  | { id: number; ok: true; result: RunnerResult }
   | { id: number; ok: false; error: SerializedError };
 
 /** An error as it crosses the worker boundary. */
@@ -87,7 +95,7 @@ export function deserializeError(error: SerializedError): Error {
 
 interface WorkerSlot {
   worker: Worker | null;
-  pending: Map<number, { resolve: (result: DecodedScrape) => void; reject: (error: Error) => void }>;
+  pending: Map<number, { resolve: (result: RunnerResult) => void; reject: (error: Error) => void }>;
 }
 
 /**
@@ -108,17 +116,17 @@ export class WorkerParseRunner implements ParseRunner {
     this.#slots = Array.from({ length: count }, () => ({ worker: null, pending: new Map() }));
   }
 
-  decode(job: DecodeJob): Promise<DecodedScrape> {
+  decode(job: DecodeJob): Promise<RunnerResult> {
     if (this.#disposed) return Promise.reject(new AppError('closed', 'The parse worker was stopped.'));
     const slot = this.#slotFor(job.targetId);
     const worker = this.#workerFor(slot);
     const id = this.#nextId++;
-    return new Promise<DecodedScrape>((resolve, reject) => {
+    return new Promise<RunnerResult>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       worker.ref();
       const bytes = job.bytes;
-      // Transfer the body when it owns its whole buffer; otherwise it is copied.
-      const transfer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
+      // Transfer the body's buffer when the body starts it (the worker sends it back for reuse); otherwise it is copied.
+      const transfer = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
       const message: WorkerRequest = { type: 'decode', id, job };
       worker.postMessage(message, transfer);
     });

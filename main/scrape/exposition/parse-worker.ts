@@ -2,7 +2,7 @@
 // and answers each decode with columns, transferring the typed arrays back. Protocol types are in
 // ../parse-runner.ts.
 import { parentPort } from 'node:worker_threads';
-import { serializeError, type WorkerRequest, type WorkerResponse } from '../parse-runner.js';
+import { serializeError, type RunnerResult, type WorkerRequest, type WorkerResponse } from '../parse-runner.js';
 import { TargetDecoders } from './target-decoders.js';
 
 const decoders = new TargetDecoders();
@@ -17,9 +17,14 @@ if (parentPort) {
     let response: WorkerResponse;
     let transfer: ArrayBuffer[] = [];
     try {
-      const result = decoders.decode(request.job);
+      const result: RunnerResult = decoders.decode(request.job);
+      // The body's buffer goes back too, for the next scrape of this target.
+      const input = request.job.bytes;
+      if (input.byteOffset === 0 && input.buffer instanceof ArrayBuffer) result.spareBuffer = input.buffer;
       response = { id: request.id, ok: true, result };
-      transfer = [result.refs.buffer, result.values.buffer, result.timestampsMs.buffer, result.announced.layout.buffer].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
+      transfer = [result.refs.buffer, result.values.buffer, result.timestampsMs.buffer, result.announced.layout.buffer, result.spareBuffer].filter(
+        (buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer,
+      );
     } catch (error) {
       response = { id: request.id, ok: false, error: serializeError(error) };
     }
