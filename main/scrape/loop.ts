@@ -23,7 +23,7 @@ export interface ScrapeTarget {
   /** Target labels, including job and instance; added to every series (`honor_labels: false`). */
   labels: Record<string, string>;
   intervalMs: number;
-  /** Clamped to stay below the interval (see `effectiveTimeoutMs`). */
+  /** Scrape timeout; 0 means the default min(interval, 10 s). Always kept below the interval (see `effectiveTimeoutMs`). */
   timeoutMs: number;
   /** Use timestamps written by the exporter (cAdvisor writes them). */
   honorTimestamps: boolean;
