@@ -17,6 +17,7 @@ import { readSamples } from '../../scrape/exposition/samples.js';
 import { LocalCgroupReader } from '../../transport/local-host/cgroup-reader.js';
 import { AppError } from '../../util/app-error.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseFlags, parseIntegerFlag, type Command } from '../command.js';
+import { clusterCgroupSource } from './cgls-cluster.js';
 
 /** What a source hands the command: one or two snapshots (oldest first) and, when known, pod metadata. */
 export interface CgroupReading {
@@ -34,7 +35,7 @@ export interface CglsOptions {
    * The cluster connection (kubelet cAdvisor through the apiserver node proxy) plugs in here.
    * Without it `--context/--node` is a usage error.
    */
-  cluster?: (context: string | undefined, node: string) => CgroupSource;
+  cluster?: (context: string | undefined, node: string, connection: { kubeconfigPaths?: string[]; allowExec: boolean; timeoutMs?: number }) => CgroupSource;
   /** Where local mode reads cgroups and /proc (tests point these at synthetic trees). */
   cgroupRoot?: string;
   procRoot?: string;
@@ -42,8 +43,9 @@ export interface CglsOptions {
 
 type SortKey = 'cpu' | 'memory' | 'io';
 
-const USAGE = `Usage: slicewise cgls [--local | --from-file FILE [--from-file FILE2] | --context NAME --node NODE]
+const USAGE = `Usage: slicewise cgls [--local | --from-file FILE [--from-file FILE2] | [--context NAME] --node NODE]
                      [--sort cpu|memory|io] [--depth N] [--json] [--interval-ms N]
+                     [--kubeconfig FILE]... [--allow-exec] [--timeout-ms N]
 
 Prints a node's cgroup tree like systemd-cgls, with CPU, memory and IO per cgroup: kubepods →
 QoS → pod → containers (the sandbox marked), system.slice, user.slice. Rows marked "(unaccounted)"
@@ -54,18 +56,23 @@ Sources (default: --local):
   --local             this machine's /sys/fs/cgroup and /proc, read twice --interval-ms apart
   --from-file FILE    a saved kubelet /metrics/cadvisor payload; CPU shows cumulative seconds.
                       Give two files (an earlier and a later scrape) for rates.
-  --context, --node   a node of a cluster (kubelet cAdvisor through the apiserver)
+  --context, --node   a node of a cluster (default context: the kubeconfig's current one): its kubelet
+                      cAdvisor through the apiserver node proxy, scraped twice --interval-ms apart,
+                      pods named from the cluster
+  --kubeconfig FILE   read this kubeconfig instead of $KUBECONFIG or ~/.kube/config (repeatable)
+  --allow-exec        allow the kubeconfig's exec credential plugin to run
+  --timeout-ms N      give up waiting for the node's two readings after N ms (default 30000)
 
 Output:
   --sort KEY          order siblings by cpu, memory or io, largest first (default: by name)
   --depth N           show N levels below the root
   --json              print the tree with all figures as JSON
-  --interval-ms N     time between the two local readings (default 1000)
+  --interval-ms N     time between the two readings (default 1000)
 
 Columns: CPU in cores (seconds of CPU per second) or cumulative seconds ("s"), MEMORY the working
 set, IO block-device reads + writes per second (or cumulative), then kind and limits.`;
 
-/** Builds the `cgls` command; the default export has no cluster source yet. */
+/** Builds the `cgls` command; `cglsCommand` below is the one with the cluster source plugged in. */
 export function createCglsCommand(options: CglsOptions = {}): Command {
   return {
     name: 'cgls',
@@ -81,11 +88,15 @@ export function createCglsCommand(options: CglsOptions = {}): Command {
         depth: { type: 'string' },
         json: { type: 'boolean' },
         'interval-ms': { type: 'string' },
+        kubeconfig: { type: 'string', multiple: true },
+        'allow-exec': { type: 'boolean' },
+        'timeout-ms': { type: 'string' },
       });
       const sort = parseSort(values.sort);
       const depth = parseIntegerFlag(values.depth, 'depth', 0, 1000);
       const intervalMs = parseIntegerFlag(values['interval-ms'], 'interval-ms', 100, 60_000) ?? 1000;
       const files = values['from-file'] ?? [];
+      const timeoutMs = parseIntegerFlag(values['timeout-ms'], 'timeout-ms', 1000, 600_000);
       const clusterWanted = values.context !== undefined || values.node !== undefined;
       const chosen = [values.local === true, files.length > 0, clusterWanted].filter(Boolean).length;
       if (chosen > 1) throw new UsageError('choose one source: --local, --from-file or --context/--node.');
@@ -97,7 +108,7 @@ export function createCglsCommand(options: CglsOptions = {}): Command {
           throw new UsageError('--context/--node need the cluster connection, which this build does not have yet; use --local or --from-file.');
         }
         if (!values.node) throw new UsageError('--node is required with --context.');
-        source = options.cluster(values.context, values.node);
+        source = options.cluster(values.context, values.node, { kubeconfigPaths: values.kubeconfig, allowExec: values['allow-exec'] === true, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
       } else if (files.length > 0) {
         source = fileSource(files);
       } else {
@@ -140,8 +151,8 @@ export function createCglsCommand(options: CglsOptions = {}): Command {
   };
 }
 
-/** The `cgls` command as registered in the CLI (no cluster source yet). */
-export const cglsCommand: Command = createCglsCommand();
+/** The `cgls` command as registered in the CLI: local, files, and cluster nodes. */
+export const cglsCommand: Command = createCglsCommand({ cluster: (context, node, connection) => clusterCgroupSource(context, node, connection) });
 
 function parseSort(value: string | undefined): SortKey | undefined {
   if (value === undefined) return undefined;

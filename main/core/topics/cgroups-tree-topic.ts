@@ -1,5 +1,5 @@
 import type { CgroupTreePayload } from '../../../preload/contract/index.js';
-import { readCadvisorReadings } from '../../model/cgroup/snapshots.js';
+import { hasRates, readCadvisorReadings } from '../../model/cgroup/snapshots.js';
 import { cgroupTreePayload, emptyCgroupTree } from '../../model/cgroup/tree-payload.js';
 import type { ValueCell } from '../../stream/value-cell.js';
 import { detectCgroupLayout } from '../../transport/local-host/cgroup-layout.js';
@@ -69,7 +69,7 @@ export function cgroupsTreeTopic(current: ValueCell<Session | null>, node: strin
         source: cadvisorSource(cadvisor),
         runtime,
         ...(cgroupVersion !== undefined ? { cgroupVersion } : {}),
-        note: noteFor(session, node, cadvisor, readings !== undefined && readings.current.samples.length > 0, readings?.lastScrapeUp ?? true, readings?.previous !== undefined),
+        note: noteFor(session, node, cadvisor, readings !== undefined && readings.current.samples.length > 0, readings?.lastScrapeUp ?? true, hasRates(readings)),
       });
       memo = { session, key, payload };
       return payload;

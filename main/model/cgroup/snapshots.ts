@@ -47,6 +47,9 @@ export const CGROUP_FAMILIES: readonly string[] = [
   'machine_memory_bytes',
 ];
 
+/** Good scrapes after a failed one during which the failure's stale markers are not taken as series ending (see below). */
+const RECOVERY_SCRAPES = 2;
+
 /** The last two readings of one cAdvisor target, as the cgroup model takes them. */
 export interface CadvisorReadings {
   current: CadvisorSnapshot;
@@ -60,6 +63,7 @@ export interface CadvisorReadings {
  * Rebuilds the last two scrapes of a cAdvisor target from the store, without keeping a copy of
  * any scrape: per series, its newest sample goes into `current` and the one before into
  * `previous`. Series that went stale (gone from the newest scrape) are left out.
+ * `previous` lacks the stamped series until cAdvisor has collected twice; `hasRates` tells.
  *
  * Timestamps: cAdvisor stamps most samples with the time it collected the cgroup, and the store
  * keeps those; samples stored exactly at one of the target's scrape times carried no timestamp
@@ -98,6 +102,16 @@ export function readCadvisorReadings(
   if (good < 0) return undefined;
   const lastScrapeUp = good === scrapes.xs.length - 1;
   const untilMs = lastScrapeUp ? Number.POSITIVE_INFINITY : scrapes.xs[good];
+  // A failed scrape leaves a stale marker on every series, and the store refuses samples stamped
+  // before a marker (Prometheus' out-of-order rule), so until cAdvisor collects again after the
+  // failure, its series look gone. Markers of a failure followed by at most RECOVERY_SCRAPES good
+  // scrapes are stepped over; a series still without a sample after that is really gone.
+  const forgiven = new Set<number>();
+  let goodSince = 0;
+  for (let i = good; i >= 0 && goodSince <= RECOVERY_SCRAPES; i--) {
+    if (upColumn[i] === 1) goodSince++;
+    else if (goodSince <= RECOVERY_SCRAPES) forgiven.add(scrapes.xs[i]);
+  }
 
   const current: ParsedSample[] = [];
   const previous: ParsedSample[] = [];
@@ -106,7 +120,8 @@ export function readCadvisorReadings(
       if (ref.targetId !== targetId) continue;
       const { xs, ys } = store.range([ref.id], Number.NEGATIVE_INFINITY, untilMs);
       const column = ys[0];
-      const newest = column.length - 1;
+      let newest = column.length - 1;
+      while (newest >= 0 && column[newest] === null && forgiven.has(xs[newest])) newest--;
       // A stale marker (or NaN) last: the series is not in the newest scrape.
       if (newest < 0 || column[newest] === null) continue;
       const labels = scrapedLabels(ref.labels, targetLabels);
@@ -122,4 +137,9 @@ export function readCadvisorReadings(
   const readings: CadvisorReadings = { current: { tsMs: scrapes.xs[good], samples: current }, lastScrapeUp };
   if (previous.length > 0 && beforeGood >= 0) readings.previous = { tsMs: scrapes.xs[beforeGood], samples: previous };
   return readings;
+}
+
+/** Whether the readings give rates: some CPU counter has a sample in both (cAdvisor collected twice). */
+export function hasRates(readings: CadvisorReadings | undefined): boolean {
+  return readings?.previous?.samples.some((sample) => sample.name === 'container_cpu_usage_seconds_total') ?? false;
 }

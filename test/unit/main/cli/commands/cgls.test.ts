@@ -125,10 +125,13 @@ describe('slicewise cgls --from-file', () => {
 });
 
 describe('slicewise cgls sources and flags', () => {
-  it('rejects --context until a cluster source is plugged in, and bad flags, with exit 2', async () => {
-    const context = await run('--context', 'kind-kind', '--node', 'n1');
-    expect(context.code).toBe(2);
-    expect(context.stderr).toMatch(/--context\/--node need the cluster connection, which this build does not have yet; use --local or --from-file/);
+  it('rejects --context without a cluster source, --context without --node, and bad flags, with exit 2', async () => {
+    const bare = createCglsCommand();
+    await expect(bare.run(['--context', 'kind-kind', '--node', 'n1'], { stdout: () => undefined, stderr: () => undefined })).rejects.toThrow(
+      /--context\/--node need the cluster connection, which this build does not have yet; use --local or --from-file/,
+    );
+    expect((await run('--context', 'kind-kind')).stderr).toMatch(/--node is required with --context/);
+    expect((await run('--node', 'n1', '--timeout-ms', '5')).stderr).toMatch(/--timeout-ms must be between 1000 and 600000/);
     expect((await run('--local', '--from-file', DUMP_135)).stderr).toMatch(/choose one source/);
     expect((await run('--sort', 'pids')).stderr).toMatch(/--sort must be cpu, memory or io/);
     expect((await run('--depth', '-1')).code).toBe(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeCgroupFigures, type CadvisorSnapshot } from '../../../../../main/model/cgroup/figures.js';
-import { CGROUP_FAMILIES, readCadvisorReadings } from '../../../../../main/model/cgroup/snapshots.js';
+import { CGROUP_FAMILIES, hasRates, readCadvisorReadings } from '../../../../../main/model/cgroup/snapshots.js';
 import { cgroupTreePayload } from '../../../../../main/model/cgroup/tree-payload.js';
 import { readSamples } from '../../../../../main/scrape/exposition/samples.js';
 import { KUBELET_DUMPS, readFixture } from '../../../../helpers/fixtures.js';
@@ -124,6 +124,36 @@ describe('readCadvisorReadings: the last two scrapes rebuilt from the store', ()
     expect(readings.current.tsMs).toBe(2500);
     expect(readings.current.samples.map((sample) => sample.value)).toEqual([300]);
     expect(readings.previous?.samples.map((sample) => sample.value)).toEqual([100]);
+  });
+
+  it('steps over the stale markers of a failed scrape while cAdvisor’s stamps lag behind it, for two good scrapes', () => {
+    const feed = new StoreFeed();
+    const cpu = (value: number, stampMs: number) => `container_cpu_usage_seconds_total{cpu="total",id="/"} ${value} ${stampMs}`;
+    feed.scrape('cad', KUBELET_LABELS, 10_000, cpu(1, 5000));
+    feed.scrape('cad', KUBELET_LABELS, 11_000, cpu(2, 6000));
+    expect(hasRates(readCadvisorReadings(feed.store, 'cad', KUBELET_LABELS))).toBe(true);
+    feed.scrape('cad', KUBELET_LABELS, 12_000, null);
+    // Stamped 7 s, before the 12 s stale marker: the store drops it (out of order), the series looks gone.
+    feed.scrape('cad', KUBELET_LABELS, 13_000, cpu(3, 7000));
+    let readings = readCadvisorReadings(feed.store, 'cad', KUBELET_LABELS)!;
+    expect(readings.lastScrapeUp).toBe(true);
+    expect(readings.current.samples.map((sample) => [sample.value, sample.timestampMs])).toEqual([[2, 6000]]);
+    expect(hasRates(readings)).toBe(true);
+    feed.scrape('cad', KUBELET_LABELS, 14_000, cpu(4, 8000));
+    expect(readCadvisorReadings(feed.store, 'cad', KUBELET_LABELS)!.current.samples).toHaveLength(1);
+    // A third good scrape without the series: it is gone.
+    feed.scrape('cad', KUBELET_LABELS, 15_000, cpu(5, 9000));
+    readings = readCadvisorReadings(feed.store, 'cad', KUBELET_LABELS)!;
+    expect(readings.current.samples).toEqual([]);
+    expect(hasRates(readings)).toBe(false);
+    // Once cAdvisor's stamps pass the marker, samples are stored again; the counter runs on across the gap.
+    feed.scrape('cad', KUBELET_LABELS, 16_000, cpu(6, 12_500));
+    readings = readCadvisorReadings(feed.store, 'cad', KUBELET_LABELS)!;
+    expect(computeCgroupFigures(readings.current, readings.previous).get('/')?.cpuCores).toBeCloseTo((6 - 2) / 6.5, 12);
+    feed.scrape('cad', KUBELET_LABELS, 17_000, cpu(7, 13_500));
+    readings = readCadvisorReadings(feed.store, 'cad', KUBELET_LABELS)!;
+    expect(hasRates(readings)).toBe(true);
+    expect(computeCgroupFigures(readings.current, readings.previous).get('/')?.cpuCores).toBeCloseTo(1, 12);
   });
 
   it('is undefined before any successful scrape and for unknown targets', () => {
