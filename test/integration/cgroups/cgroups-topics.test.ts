@@ -14,16 +14,16 @@ const NODE = 'datagen-1-35';
 function waitForPayload<T>(core: Core, topic: 'cgroups.tree' | 'cgroup.series', params: object, done: (payload: T) => boolean, timeoutMs = 60_000): Promise<{ payload: T; all: T[] }> {
   const all: T[] = [];
   return new Promise((resolve, reject) => {
-    let subscription: { dispose(): unknown } | undefined;
     const timer = setTimeout(() => {
-      void subscription?.dispose();
+      void subscription.dispose();
       reject(new Error(`no ${topic} payload in time; last: ${JSON.stringify(all.at(-1))?.slice(0, 600)}`));
     }, timeoutMs);
-    subscription = core.dispatcher.prepareSubscription(topic, params)((payload) => {
+    // The first payload arrives synchronously; `subscription` is only touched later (microtask, timer).
+    const subscription = core.dispatcher.prepareSubscription(topic, params)((payload) => {
       all.push(payload as T);
       if (done(payload as T)) {
         clearTimeout(timer);
-        queueMicrotask(() => void subscription?.dispose());
+        queueMicrotask(() => void subscription.dispose());
         resolve({ payload: payload as T, all });
       }
     });
