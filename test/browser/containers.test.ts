@@ -26,7 +26,7 @@ describe('browser: the Containers view', () => {
     const grid = page.getByRole('grid', { name: 'Containers' });
     await grid.waitFor({ timeout: 60_000 });
     // One row per container of every pod spec on the node (the dump's pods, node-exporter, kube-state-metrics, 2 × nginx + exporter).
-    const pods = sim.objects.list('pods') as { spec: { nodeName?: string; containers: unknown[] } }[];
+    const pods = sim.objects.list('pods') as unknown as { spec: { nodeName?: string; containers: unknown[] } }[];
     const expected = pods.filter((pod) => pod.spec.nodeName === 'datagen-1-35').reduce((sum, pod) => sum + pod.spec.containers.length, 0);
     expect(expected).toBeGreaterThan(20);
     const summary = page.getByTestId('containers-summary');

@@ -15,7 +15,9 @@ describe('followSessionFeed', () => {
         events.push(`start ${session.name}`);
         senders.set(session.name, send);
         send(`${session.name}:first`);
-        return toDisposable(() => events.push(`stop ${session.name}`));
+        return toDisposable(() => {
+          events.push(`stop ${session.name}`);
+        });
       },
       'empty',
       (payload) => emitted.push(payload),
