@@ -26,7 +26,8 @@ export interface PrometheusNames {
   metadata: Readonly<Record<string, readonly PromMetricMetadata[]>>;
 }
 
-interface FamilyEntry {
+/** One family of one group, as built. */
+export interface CatalogFamilyEntry {
   name: string;
   type: string;
   help: string;
@@ -37,20 +38,21 @@ interface FamilyEntry {
   seriesNames: Set<string>;
 }
 
-interface GroupEntry {
+/** One group, as built. */
+export interface CatalogGroupEntry {
   key: string;
   kind: CatalogGroupKind;
   title: string;
   selector: string;
   targetIds: Set<string>;
-  families: Map<string, FamilyEntry>;
+  families: Map<string, CatalogFamilyEntry>;
   /** Names only Prometheus knows have no series count. */
   remote: boolean;
 }
 
 /** A built catalog; search it with `searchCatalog`, detail a family with `familyDetail`. */
 export interface Catalog {
-  readonly groups: readonly GroupEntry[];
+  readonly groups: readonly CatalogGroupEntry[];
   readonly builtMs: number;
 }
 
@@ -143,7 +145,7 @@ class FamilyResolver {
   }
 }
 
-function newFamily(name: string, type: string, help: string, unit: string): FamilyEntry {
+function newFamily(name: string, type: string, help: string, unit: string): CatalogFamilyEntry {
   return { name, type, help, unit, seriesCount: 0, labelNames: new Set(), targets: new Set(), seriesNames: new Set() };
 }
 
@@ -153,11 +155,11 @@ function newFamily(name: string, type: string, help: string, unit: string): Fami
  * connected Prometheus knows, in a group of their own.
  */
 export function buildCatalog(store: CatalogStore, targets: readonly CatalogTarget[], options: { nowMs: number; prometheus?: PrometheusNames }): Catalog {
-  const groups = new Map<string, GroupEntry>();
+  const groups = new Map<string, CatalogGroupEntry>();
   const groupTargets = new Map<string, CatalogTarget[]>();
-  const groupOf = new Map<string, GroupEntry>();
+  const groupOf = new Map<string, CatalogGroupEntry>();
   const resolvers = new Map<string, FamilyResolver>();
-  const scrape: GroupEntry = { key: 'scrape', kind: 'scrape', title: KIND_TITLES.scrape, selector: '', targetIds: new Set(), families: new Map(), remote: false };
+  const scrape: CatalogGroupEntry = { key: 'scrape', kind: 'scrape', title: KIND_TITLES.scrape, selector: '', targetIds: new Set(), families: new Map(), remote: false };
 
   for (const target of targets) {
     const kind: CatalogGroupKind = target.source;
@@ -191,7 +193,7 @@ export function buildCatalog(store: CatalogStore, targets: readonly CatalogTarge
     const seriesName = ref.labels.__name__ ?? '';
     localNames.add(seriesName);
     const meta = resolvers.get(ref.targetId)!.resolve(seriesName);
-    let entry: FamilyEntry | undefined;
+    let entry: CatalogFamilyEntry | undefined;
     if (meta) {
       entry = group.families.get(meta.name);
       if (!entry) group.families.set(meta.name, (entry = newFamily(meta.name, meta.type, meta.help ?? '', meta.unit ?? '')));
@@ -213,7 +215,7 @@ export function buildCatalog(store: CatalogStore, targets: readonly CatalogTarge
   const ordered = [...groups.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.title.localeCompare(b.title));
   if (scrape.families.size > 0) ordered.push(scrape);
   if (options.prometheus) {
-    const remote: GroupEntry = { key: 'prometheus-only', kind: 'prometheus-only', title: KIND_TITLES['prometheus-only'], selector: '', targetIds: new Set(), families: new Map(), remote: true };
+    const remote: CatalogGroupEntry = { key: 'prometheus-only', kind: 'prometheus-only', title: KIND_TITLES['prometheus-only'], selector: '', targetIds: new Set(), families: new Map(), remote: true };
     for (const name of options.prometheus.names) {
       if (localNames.has(name) || SYNTHETIC[name] || name.startsWith('__')) continue;
       const suffix = ALL_SUFFIXES.find((candidate) => name.endsWith(candidate) && localNames.has(name.slice(0, -candidate.length)));
@@ -283,7 +285,7 @@ export function matchScore(text: string, name: string, help = ''): number | null
 export const DEFAULT_CATALOG_LIMIT = 200;
 export const MAX_CATALOG_LIMIT = 2000;
 
-function toFamily(entry: FamilyEntry, remote: boolean): CatalogFamily {
+function toFamily(entry: CatalogFamilyEntry, remote: boolean): CatalogFamily {
   return {
     name: entry.name,
     type: entry.type,
@@ -304,7 +306,7 @@ function toFamily(entry: FamilyEntry, remote: boolean): CatalogFamily {
 export function searchCatalog(catalog: Catalog, query: CatalogQuery = {}): CatalogPayload {
   const limit = Math.max(1, Math.min(MAX_CATALOG_LIMIT, Math.floor(query.limit ?? DEFAULT_CATALOG_LIMIT)));
   const text = (query.text ?? '').trim();
-  const matches: { group: number; entry: FamilyEntry; score: number }[] = [];
+  const matches: { group: number; entry: CatalogFamilyEntry; score: number }[] = [];
   const matchCounts = catalog.groups.map(() => 0);
   let total = 0;
   catalog.groups.forEach((group, index) => {

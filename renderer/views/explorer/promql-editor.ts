@@ -1,4 +1,4 @@
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, closeBracketsKeymap, closeCompletion, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { EditorState } from '@codemirror/state';
@@ -36,7 +36,8 @@ const theme = EditorView.theme({
  */
 export function createPromqlEditor(host: HTMLElement, options: { text: string; client: PrometheusClient; onRun: () => void; onChange?: (text: string) => void; label: string }): PromqlEditor {
   const promql = new PromQLExtension().setComplete({ remote: options.client, maxMetricsMetadata: 10_000 });
-  const run = () => {
+  const run = (view: EditorView) => {
+    closeCompletion(view);
     options.onRun();
     return true;
   };
@@ -58,6 +59,8 @@ export function createPromqlEditor(host: HTMLElement, options: { text: string; c
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': options.label, 'data-testid': 'promql-editor' }),
         keymap.of([{ key: 'Mod-Enter', run }, { key: 'Shift-Enter', run }, ...closeBracketsKeymap, ...completionKeymap, ...historyKeymap, ...defaultKeymap]),
+        // A suggestion list left open over the chart after pressing Run hides the result.
+        EditorView.domEventHandlers({ blur: (_event, view) => void closeCompletion(view) }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange?.(update.state.doc.toString());
         }),
