@@ -56,7 +56,7 @@ describe('browser mode: the Explorer without Prometheus', () => {
           await page.getByTestId('run-query').click();
           return false;
         },
-        { timeout: 30_000, intervals: [1000] },
+        { timeout: 30_000, interval: 1000 },
       )
       .toBe(true);
     expect(await page.getByTestId('query-meta').textContent()).toContain('Slicewise store');

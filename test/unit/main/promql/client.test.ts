@@ -73,6 +73,25 @@ describe('HttpPrometheusClient', () => {
   });
 });
 
+describe('label lookups narrowed to series', () => {
+  it('sends match[] and the window, and caches each scope on its own', async () => {
+    const { transport, calls } = fixtureTransport({ '/api/v1/labels': { body: api('labels') }, '/api/v1/label/job/values': { body: api('label_http_status_code_values') } });
+    const client = new CachedPrometheusClient(new HttpPrometheusClient(transport), { now: () => 0 });
+    await client.labelNames({ match: ['up{job="node"}'] });
+    await client.labelNames({ match: ['up{job="node"}'] });
+    await client.labelNames();
+    await client.labelValues('job', { match: ['up'], startMs: 1000, endMs: 2000 });
+    await client.labelValues('job', { match: ['up'], startMs: 1000, endMs: 2000 });
+    expect(calls.map((call) => call.path)).toEqual([
+      '/api/v1/labels?match%5B%5D=up%7Bjob%3D%22node%22%7D',
+      '/api/v1/labels',
+      // Windowed lookups depend on when they were asked: not cached.
+      '/api/v1/label/job/values?match%5B%5D=up&start=1.000&end=2.000',
+      '/api/v1/label/job/values?match%5B%5D=up&start=1.000&end=2.000',
+    ]);
+  });
+});
+
 describe('values and alignment', () => {
   it('maps NaN and infinities to gaps', () => {
     expect(parseSampleValue('1.5e-7')).toBe(1.5e-7);
