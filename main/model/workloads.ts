@@ -181,8 +181,9 @@ export function summarizeWorkloads(input: WorkloadsInput): WorkloadsPayload {
     return (KINDS as readonly string[]).includes(top.kind) ? `${top.kind}/${namespace}/${top.name}` : undefined;
   };
 
-  // Replica figures: KSM first; objects KSM does not know come from the API.
-  const ksm = input.ksm;
+  // Replica figures: KSM first; objects KSM does not know come from the API. The same KSM is often
+  // scraped twice (its pod is annotated and its service too): identical series count once.
+  const ksm = input.ksm ? uniqueSamples(input.ksm) : null;
   if (ksm) {
     for (const sample of ksm) {
       const mapping = KSM_REPLICAS[sample.name];
@@ -198,8 +199,9 @@ export function summarizeWorkloads(input: WorkloadsInput): WorkloadsPayload {
   }
   const fromApi = (kind: Kind, object: KubeObject) => {
     const namespace = object.metadata.namespace ?? '';
-    if (!inScope(namespace) || rows.has(`${kind}/${namespace}/${object.metadata.name}`)) return;
-    const target = row(kind, namespace, object.metadata.name, 'api');
+    if (!inScope(namespace)) return;
+    const known = rows.get(`${kind}/${namespace}/${object.metadata.name}`);
+    const target = known ? { ...known } : row(kind, namespace, object.metadata.name, 'api');
     const spec = object.spec ?? {};
     const status = object.status ?? {};
     const number = (value: unknown): number | null => (typeof value === 'number' ? value : null);
@@ -223,21 +225,16 @@ export function summarizeWorkloads(input: WorkloadsInput): WorkloadsPayload {
     const created = object.metadata.creationTimestamp ? Date.parse(object.metadata.creationTimestamp) : NaN;
     target.createdMs = Number.isFinite(created) ? created : null;
     target.images = [...new Set<string>((spec.template?.spec?.containers ?? []).map((container: { image?: string }) => container.image).filter(Boolean))];
+    if (known) {
+      // A KSM row keeps KSM's figures; the object only fills what this KSM version does not report
+      // (kube_statefulset_status_replicas_available is recent, for one).
+      for (const field of ['desired', 'current', 'ready', 'available', 'updated', 'unavailable', 'createdMs'] as const) if (known[field] === null) known[field] = target[field];
+      known.images = target.images;
+    }
   };
   for (const object of input.deployments) fromApi('Deployment', object);
   for (const object of input.daemonSets) fromApi('DaemonSet', object);
   for (const object of input.statefulSets) fromApi('StatefulSet', object);
-  // Images of KSM rows: from the cached objects when present.
-  for (const [kind, objects] of [
-    ['Deployment', input.deployments],
-    ['DaemonSet', input.daemonSets],
-    ['StatefulSet', input.statefulSets],
-  ] as const) {
-    for (const object of objects) {
-      const found = rows.get(`${kind}/${object.metadata.namespace}/${object.metadata.name}`);
-      if (found && found.images.length === 0) found.images = [...new Set<string>((object.spec?.template?.spec?.containers ?? []).map((container: { image?: string }) => container.image).filter(Boolean))];
-    }
-  }
 
   // Pods of each workload, by phase, with restarts.
   const cachedPods = new Map(input.pods.map((pod) => [`${pod.namespace}/${pod.name}`, pod]));
@@ -328,10 +325,24 @@ export function summarizeWorkloads(input: WorkloadsInput): WorkloadsPayload {
   return { source: usingKsm ? 'kube-state-metrics' : 'api', note, workloads, nodes: nodeConditions(input.nodes, ksm), tsMs: input.tsMs };
 }
 
+/** Samples with the same name and labels counted once (the first wins). */
+export function uniqueSamples<T extends LabelledSample>(samples: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return samples.filter((sample) => {
+    const key = `${sample.name}\u0000${Object.keys(sample.labels)
+      .sort()
+      .map((name) => `${name}=${sample.labels[name]}`)
+      .join('\u0000')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Conditions per node: KSM `kube_node_status_condition` (the series whose value is 1 names the status), else the Node objects. */
 export function nodeConditions(nodes: readonly KubeObject[], ksm: readonly LabelledSample[] | null): NodeConditionsRow[] {
   const byNode = new Map<string, NodeConditionsRow>();
-  for (const sample of ksm ?? []) {
+  for (const sample of ksm ? uniqueSamples(ksm) : []) {
     const node = sample.labels.node;
     if (!node) continue;
     let entry = byNode.get(node);

@@ -55,7 +55,8 @@ export function startWorkloadsFeed(session: FeedSession, params: { namespace?: s
         watched = new Set([...[...cadvisorTargets(session).values()].map((target) => target.targetId), ...session.targets.value.filter((target) => target.source === 'kube-state-metrics').map((target) => target.id)]);
         emit(readWorkloads(session, params.namespace ?? session.status.value.namespace ?? undefined, Date.now()));
       },
-      { onError: (error) => log.error('workloads.list failed', error) },
+      // A short quiet time: a KSM scrape should show within its interval (scrapes of different targets rarely coincide anyway).
+      { delayMs: 100, onError: (error) => log.error('workloads.list failed', error) },
     ),
   );
   disposables.add(session.store.onAppend((event) => watched.has(event.targetId) && recompute.trigger()));

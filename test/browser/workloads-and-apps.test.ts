@@ -53,6 +53,8 @@ describe('browser: Workloads follow a scale-out; Applications show the nginx exp
     await expect.poll(() => page.locator('main').getAttribute('data-view')).toBe('applications');
     const entries = page.locator('[data-testid=app-entry][data-kind=nginx]');
     await expect.poll(() => entries.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    await entries.first().click();
+    await expect.poll(() => entries.first().getAttribute('aria-current')).toBe('true');
     const panel = page.getByTestId('app-panel');
     const requests = panel.locator('[data-family="nginx_http_requests_total"]');
     await requests.waitFor({ timeout: 30_000 });

@@ -69,6 +69,23 @@ describe('summarizeWorkloads from the real KSM 2.19 scrape and the matching 1.35
     ]);
   });
 
+  it('counts a KSM scraped through two targets once', () => {
+    const twice = summarizeWorkloads(input({ ksm: [...KSM, ...KSM], ksmContainers: ksmContainerFacts(KSM), containers }));
+    expect(twice).toEqual(payload);
+  });
+
+  it('fills what this KSM does not report from the cached object, keeping KSM’s own figures', () => {
+    const withoutAvailable = KSM.filter((sample) => sample.name !== 'kube_statefulset_status_replicas_available');
+    const statefulSet: KubeObject = {
+      metadata: { name: 'e2e-statefulset', namespace: 'scraper', uid: 's1' },
+      spec: { replicas: 5, template: { spec: { containers: [{ name: 'compute-pi-digits', image: 'perl:5.34' }] } } },
+      status: { replicas: 2, readyReplicas: 2, availableReplicas: 1 },
+    };
+    const row = summarizeWorkloads(input({ ksm: withoutAvailable, statefulSets: [statefulSet], containers })).workloads.find((workload) => workload.kind === 'StatefulSet')!;
+    // desired 2 and ready 2 from KSM (the object's spec says 5, KSM wins); available 1 from the object.
+    expect(row).toMatchObject({ from: 'kube-state-metrics', desired: 2, ready: 2, available: 1, images: ['perl:5.34'] });
+  });
+
   it('filters by namespace', () => {
     const scoped = summarizeWorkloads(input({ ksm: KSM, containers, namespace: 'kube-system' }));
     expect(scoped.workloads.map((workload) => workload.name)).toEqual(['coredns', 'metrics-server', 'kindnet', 'kube-proxy']);
