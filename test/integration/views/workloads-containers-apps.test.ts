@@ -100,6 +100,21 @@ describe('containers, workloads and applications topics against the simulator (m
     await sim.scaleDeployment('web', 'nginx', 2);
   });
 
+  it('follows the namespace picked for the session', async () => {
+    const topic = subscribe(core, 'workloads.list', {});
+    await until(() => topic.latest?.workloads.some((workload) => workload.namespace === 'monitoring'), 'all namespaces');
+    await core.dispatcher.call('session.setNamespace', { namespace: 'web' });
+    const scoped = await until(() => topic.latest?.workloads.every((workload) => workload.namespace === 'web') && topic.latest, 'only the web namespace');
+    expect(scoped.workloads.map((workload) => workload.key)).toEqual(['Deployment/web/nginx']);
+    const containers = subscribe(core, 'containers.list', {});
+    const rows = await until(() => (containers.latest?.rows.length ?? 0) > 0 && containers.latest!.rows, 'containers of web');
+    expect(new Set(rows.map((row) => row.namespace))).toEqual(new Set(['web']));
+    await core.dispatcher.call('session.setNamespace', {});
+    await until(() => containers.latest?.rows.some((row) => row.namespace === 'monitoring'), 'all namespaces again');
+    await containers.stop();
+    await topic.stop();
+  });
+
   it('lists the nginx exporters as applications and shows their metrics by type', async () => {
     const list = subscribe(core, 'apps.list', null);
     const targets = await until<AppTarget[]>(() => {
