@@ -1,8 +1,9 @@
-import type { PromRangeResult, PrometheusConfigureArg, PrometheusStatus } from '../../preload/contract/index.js';
+import type { PromRangeResult, PromSeriesHistoryQuery, PrometheusConfigureArg, PrometheusStatus } from '../../preload/contract/index.js';
 import type { PrometheusClient } from '../promql/client.js';
 import { displayUrl, PrometheusConnection } from '../promql/connection.js';
 import { directTransport } from '../promql/direct-transport.js';
 import { autoStepMs, checkRange } from '../promql/range-step.js';
+import { findInPrometheus } from '../promql/series-identity.js';
 import type { PrometheusEndpoint, PrometheusSettings } from '../promql/settings.js';
 import { ValueCell } from '../stream/value-cell.js';
 import { AppError } from '../util/app-error.js';
@@ -128,4 +129,40 @@ export async function queryHistory(
   checkRange(query.startMs, query.endMs, stepMs);
   const result = await client.queryRange(query.expr, query.startMs, query.endMs, stepMs, signal);
   return { ...result, source: 'prometheus', stepMs, totalSeries: result.series.length };
+}
+
+/** PromQL duration for a window: whole seconds where possible (every Prometheus-compatible API reads those), else ms. */
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${Math.round(ms)}ms`;
+}
+
+/**
+ * History of a series a view shows live (the store's `seriesId`, or its target and labels): found
+ * in Prometheus by its exporter labels and node (series-identity.ts), then charted over the range,
+ * as `fn(…[windowMs])` when given. The result's `expr` is what ran; a note says when Prometheus holds
+ * several series the live one cannot be told apart from.
+ */
+export async function querySeriesHistory(prometheus: { client(): PrometheusClient | null }, session: Session, query: PromSeriesHistoryQuery, signal?: AbortSignal): Promise<PromRangeResult> {
+  const client = prometheus.client();
+  if (!client) throw new AppError('unavailable', 'No Prometheus is connected for this context, so there is no history beyond the live window.', { hint: 'The Explorer shows how Prometheus was looked for; you can give its URL there.' });
+  let labels: Record<string, string>;
+  let targetId: string;
+  if (query.seriesId !== undefined) {
+    const ref = session.store.series(query.seriesId);
+    if (!ref) throw new AppError('not-found', 'That series is no longer in the store; pick it again.');
+    labels = { ...ref.labels };
+    targetId = ref.targetId;
+  } else if (query.targetId !== undefined && query.labels) {
+    labels = Object.fromEntries(query.labels);
+    targetId = query.targetId;
+  } else {
+    throw new AppError('bad-request', 'Give the series’ seriesId, or its targetId and labels.');
+  }
+  const target = session.targets.value.find((candidate) => candidate.id === targetId);
+  if (!target) throw new AppError('not-found', 'The target of that series is no longer discovered.');
+  const found = await findInPrometheus(client, { labels, targetLabels: target.labels, node: target.node }, { startMs: query.startMs, endMs: query.endMs }, signal);
+  const expr = query.fn ? `${query.fn}(${found.selector}[${duration(query.windowMs ?? 60_000)}])` : found.selector;
+  const result = await queryHistory(prometheus, { expr, startMs: query.startMs, endMs: query.endMs, stepMs: query.stepMs }, signal);
+  const notes = found.matched > 1 ? [`Prometheus holds ${found.matched} series with these labels (several jobs may scrape the same target); all are shown.`] : [];
+  return { ...result, expr, ...(notes.length ? { notes: [...(result.notes ?? []), ...notes] } : {}) };
 }

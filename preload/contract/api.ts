@@ -1,6 +1,6 @@
 import type { AppInfo } from './dto/app.js';
 import type { ContextSummary, SessionStatus } from './dto/cluster.js';
-import type { PromInstantAnswer, PromInstantQuery, PromMetricMetadata, PromRangeQuery, PromRangeResult, PrometheusConfigureArg, PrometheusStatus } from './dto/promql.js';
+import type { PromInstantAnswer, PromInstantQuery, PromMetricMetadata, PromRangeQuery, PromRangeResult, PromSeriesHistoryQuery, PrometheusConfigureArg, PrometheusStatus } from './dto/promql.js';
 import type { CatalogFamilyDetail } from './dto/explorer.js';
 
 /**
@@ -34,6 +34,11 @@ export interface Api {
   'promql.metadata': [arg: { metric?: string }, result: Record<string, PromMetricMetadata[]>];
   /** The Explorer's details of one metric family: groups, label values, examples. */
   'explorer.family': [arg: { name: string }, result: CatalogFamilyDetail];
+  /**
+   * History of one live series from Prometheus, found by the labels its exporter exposed (the store's
+   * `seriesId`, or its target and labels), optionally as rate/irate/increase over `windowMs`.
+   */
+  'promql.seriesHistory': [arg: PromSeriesHistoryQuery, result: PromRangeResult];
 }
 
 export type ApiMethod = keyof Api;

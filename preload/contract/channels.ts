@@ -56,6 +56,19 @@ export const API_ARG_SCHEMAS: { readonly [M in ApiMethod]: Schema } = {
   'promql.labelValues': { type: 'object', props: { label: { type: 'string', maxLength: 256 }, match: { type: 'string', maxLength: 8192, optional: true } } },
   'promql.metadata': { type: 'object', props: { metric: { type: 'string', maxLength: 256, optional: true } } },
   'explorer.family': { type: 'object', props: { name: { type: 'string', maxLength: 256 } } },
+  'promql.seriesHistory': {
+    type: 'object',
+    props: {
+      seriesId: { type: 'number', min: 0, max: 2 ** 53, integer: true, optional: true },
+      targetId: { type: 'string', maxLength: 64, optional: true },
+      labels: { type: 'array', items: { type: 'array', items: { type: 'string', maxLength: 4096 }, maxItems: 2 }, maxItems: 128, optional: true },
+      fn: { type: 'enum', values: ['rate', 'irate', 'increase'], optional: true },
+      windowMs: { type: 'number', min: 1000, max: 1e10, optional: true },
+      startMs: { type: 'number', min: 0, max: 1e14 },
+      endMs: { type: 'number', min: 0, max: 1e14 },
+      stepMs: { type: 'number', min: 1, max: 1e10, optional: true },
+    },
+  },
 };
 
 /** Parameter schema per topic; same completeness guarantee as `API_ARG_SCHEMAS`. */

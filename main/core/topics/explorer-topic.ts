@@ -8,7 +8,7 @@ import { AppError } from '../../util/app-error.js';
 import { toDisposable, type Disposable } from '../../util/disposable.js';
 import type { ApiHandlers, TopicProviders } from '../dispatch.js';
 import type { Session } from '../session.js';
-import type { SessionPrometheus } from '../session-prometheus.js';
+import { querySeriesHistory, type SessionPrometheus } from '../session-prometheus.js';
 
 /** A catalog is rebuilt at most this often while someone looks at it (ms). */
 const CATALOG_MIN_AGE_MS = 2000;
@@ -182,7 +182,7 @@ async function remoteFamilyDetail(client: PrometheusClient, name: string): Promi
 export function explorerHandlers(
   current: ValueCell<Session | null>,
   prometheus: SessionPrometheus,
-): Pick<ApiHandlers, 'prometheus.configure' | 'prometheus.check' | 'promql.query' | 'promql.queryRange' | 'promql.labelNames' | 'promql.labelValues' | 'promql.metadata' | 'explorer.family'> {
+): Pick<ApiHandlers, 'prometheus.configure' | 'prometheus.check' | 'promql.query' | 'promql.queryRange' | 'promql.seriesHistory' | 'promql.labelNames' | 'promql.labelValues' | 'promql.metadata' | 'explorer.family'> {
   const catalogs = catalogSourceOf(prometheus);
   return {
     'prometheus.configure': (arg) => prometheus.configure(arg),
@@ -214,6 +214,7 @@ export function explorerHandlers(
       const notes = total > maxSeries ? [`Showing ${maxSeries} of ${total} series; narrow the query to see the others.`] : [];
       return { ...result, series: result.series.slice(0, maxSeries), source: 'prometheus', stepMs, totalSeries: total, ...(notes.length ? { notes } : {}) };
     },
+    'promql.seriesHistory': (arg) => querySeriesHistory(prometheus, requireSession(current), arg),
     'promql.labelNames': async (arg) => {
       const session = requireSession(current);
       const client = prometheus.client();

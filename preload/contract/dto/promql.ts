@@ -39,6 +39,24 @@ export interface PromRangeResult {
   totalSeries?: number;
   /** Said to the user next to the result: a shortened range, a capped series count. */
   notes?: string[];
+  /** The expression that was run (`promql.seriesHistory` builds it). */
+  expr?: string;
+}
+
+/**
+ * `promql.seriesHistory`: one series a view shows live, looked up in Prometheus. Give the store's
+ * `seriesId` (SeriesRef.id), or the producing `targetId` and the series' `labels` as [name, value]
+ * pairs. `fn` with `windowMs` (default 60 s) charts a counter as rate/irate/increase.
+ */
+export interface PromSeriesHistoryQuery {
+  seriesId?: number;
+  targetId?: string;
+  labels?: [string, string][];
+  fn?: 'rate' | 'irate' | 'increase';
+  windowMs?: number;
+  startMs: number;
+  endMs: number;
+  stepMs?: number;
 }
 
 /** Where a query runs: `auto` is the connected Prometheus when there is one, else the store. */

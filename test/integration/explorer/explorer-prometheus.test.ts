@@ -130,6 +130,41 @@ describe('Explorer with the in-cluster Prometheus (demo scenario)', () => {
     }
   });
 
+  it('finds a live series in Prometheus by its exporter labels and node, for a longer range', async () => {
+    const session = core.session.value!;
+    const cases: { name: string; matchers: { name: string; op: '='; value: string }[]; target: (labels: Record<string, string>) => boolean }[] = [
+      // id="/" exists on every node's kubelet: only the node tells them apart.
+      { name: 'container_cpu_usage_seconds_total', matchers: [{ name: 'id', op: '=', value: '/' }], target: (labels) => labels.instance === 'minikube-m03' && labels.job === 'kubernetes-nodes-cadvisor' },
+      // One shared node-exporter behind three pods: the same exporter labels three times.
+      { name: 'node_cpu_seconds_total', matchers: [{ name: 'cpu', op: '=', value: '0' }, { name: 'mode', op: '=', value: 'idle' }], target: (labels) => labels.node === 'minikube-m02' },
+    ];
+    for (const entry of cases) {
+      const ref = await until(`a live ${entry.name}`, () =>
+        session.store.select([{ name: '__name__', op: '=', value: entry.name }, ...entry.matchers]).find((candidate) => entry.target(candidate.labels)),
+      );
+      const endMs = Date.now() - 1000;
+      const startMs = endMs - 5 * 60_000;
+      const call = await core.dispatcher.call('promql.seriesHistory', { seriesId: ref.id, fn: 'rate', startMs, endMs });
+      expect(call.ok, JSON.stringify(call)).toBe(true);
+      if (!call.ok) continue;
+      const result = call.result as PromRangeResult;
+      expect(result.series).toHaveLength(1);
+      expect(result.notes).toBeUndefined();
+      expect(result.expr).toMatch(new RegExp(`^rate\\(${entry.name}\\{.*\\}\\[60s\\]\\)$`));
+      // Oracle: Prometheus' own answer to the expression Slicewise built.
+      const oracle = await direct(prometheusBase, '/api/v1/query_range', { query: result.expr!, start: (startMs / 1000).toFixed(3), end: (endMs / 1000).toFixed(3), step: String(result.stepMs! / 1000) });
+      const expected = (oracle.body.data as { result: { metric: Record<string, string>; values: [number, string][] }[] }).result;
+      expect(expected).toHaveLength(1);
+      expect(result.series[0].metric).toEqual(expected[0].metric);
+      for (const [label, value] of Object.entries(ref.labels)) {
+        // Exporter labels carry over as they are; the node shows up under Prometheus' own label for it.
+        if (!['job', 'instance', 'namespace', 'pod', 'node', '__name__'].includes(label) && !(label in (session.targets.value.find((t) => t.id === ref.targetId)?.labels ?? {}))) expect(expected[0].metric[label], label).toBe(value);
+      }
+      expect(Object.values(expected[0].metric)).toContain(entry.name === 'container_cpu_usage_seconds_total' ? 'minikube-m03' : 'minikube-m02');
+      expect(result.series[0].values.filter((value) => value !== null)).toHaveLength(expected[0].values.length);
+    }
+  });
+
   it('shows Prometheus’ own message for a PromQL syntax error', async () => {
     const broken = 'rate(node_cpu_seconds_total[1m]';
     const oracle = await direct(prometheusBase, '/api/v1/query', { query: broken });
