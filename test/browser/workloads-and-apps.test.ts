@@ -66,6 +66,18 @@ describe('browser: Workloads follow a scale-out; Applications show the nginx exp
     expect(await panel.locator('[data-family="nginx_connections_active"]').textContent()).toContain('gauge · value');
     await expect.poll(() => panel.getByTestId('chart').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(8);
     await browser.screenshot('applications');
+
+    // CoreDNS (the dump's pod, answered by the simulator) has histograms: shown as p50/p90/p99.
+    const coredns = page.locator('[data-testid=app-entry][data-kind=coredns]').first();
+    await coredns.click();
+    const histogram = panel.locator('[data-family="coredns_dns_request_duration_seconds"]');
+    await histogram.waitFor({ timeout: 30_000 });
+    expect(await histogram.textContent()).toContain('histogram · quantiles');
+    await expect.poll(async () => (await histogram.locator('td.labels').allTextContents()).join(' | '), { timeout: 30_000 }).toMatch(/quantile="0\.5".*quantile="0\.9".*quantile="0\.99"/);
+    // Quantiles of request durations are durations (ms or µs), not bare numbers, once two scrapes are in.
+    await expect.poll(() => histogram.getByTestId('family-value').first().textContent(), { timeout: 30_000 }).toMatch(/(µs|ms| s)$/);
+    await histogram.scrollIntoViewIfNeeded();
+    await browser.screenshot('applications-histograms');
   });
 
   it('loads without CSP violations or script errors', () => {
