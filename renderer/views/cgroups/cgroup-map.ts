@@ -1,0 +1,81 @@
+import { hierarchy, partition, type HierarchyRectangularNode } from 'd3-hierarchy';
+import type { CgroupTreeModel } from './cgroup-tree.js';
+
+/** What the map's areas are proportional to. */
+export type MapSize = 'cpu' | 'memory';
+/** What the map's colours say. */
+export type MapColour = 'kind' | 'qos';
+
+/** One rectangle of the icicle, in pixels. */
+export interface MapCell {
+  path: string;
+  index: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  depth: number;
+  name: string;
+  /** The cgroup's own figure (hierarchical, as the table shows it); null when not reported. */
+  value: number | null;
+  /** CSS class naming the colour: `kind-pod`, `qos-burstable`, `qos-none`… */
+  colour: string;
+}
+
+export interface MapLayout {
+  cells: MapCell[];
+  /** True when no cgroup reports the figure and areas fall back to counting leaves. */
+  byCount: boolean;
+}
+
+/** Cells narrower than this are not drawn (1,000 cgroups over 600 px leave many slivers). */
+const MIN_WIDTH_PX = 0.5;
+
+function ownValue(model: CgroupTreeModel, index: number, size: MapSize): number | null {
+  const figures = model.payload.figures;
+  if (size === 'memory') return figures.memoryWorkingSetBytes[index] ?? null;
+  return figures.cpuCores[index] ?? (model.payload.intervalMs === null ? (figures.cpuUsageSeconds[index] ?? null) : null);
+}
+
+/**
+ * An icicle of the cgroup tree (d3-hierarchy `partition`): the root across the top, each level
+ * below its parent, widths proportional to CPU or memory. Cgroup figures are hierarchical (a
+ * parent includes its children), so each cgroup contributes only what it has beyond its children
+ * (`(unaccounted)` rows already carry that excess) and a parent's width is at least its
+ * children's. Without any figure, every leaf counts one.
+ */
+export function layoutIcicle(model: CgroupTreeModel, size: MapSize, colour: MapColour, width: number, height: number): MapLayout {
+  if (model.nodes.length === 0 || width <= 0 || height <= 0) return { cells: [], byCount: false };
+  const own = model.nodes.map((node) => ownValue(model, node.index, size));
+  const self = model.nodes.map((node) => {
+    const value = own[node.index];
+    if (value === null || value <= 0) return 0;
+    let children = 0;
+    for (const child of node.children) children += Math.max(0, own[child] ?? 0);
+    return Math.max(0, value - children);
+  });
+  const total = self.reduce((sum, value) => sum + value, 0);
+  const byCount = total <= 0;
+  const root = hierarchy(0, (index) => model.nodes[index].children).sum((index) => (byCount ? (model.nodes[index].children.length === 0 ? 1 : 0) : self[index]));
+  const laid: HierarchyRectangularNode<number> = partition<number>().size([width, height])(root);
+  const cells: MapCell[] = [];
+  laid.each((entry) => {
+    const cellWidth = entry.x1 - entry.x0;
+    if (cellWidth < MIN_WIDTH_PX) return;
+    const node = model.nodes[entry.data];
+    const row = node.row;
+    cells.push({
+      path: node.path,
+      index: node.index,
+      x: entry.x0,
+      y: entry.y0,
+      width: cellWidth,
+      height: Math.max(0, entry.y1 - entry.y0),
+      depth: entry.depth,
+      name: row.name,
+      value: own[node.index],
+      colour: colour === 'kind' ? `kind-${row.kind}` : `qos-${row.qos ?? 'none'}`,
+    });
+  });
+  return { cells, byCount };
+}

@@ -1,0 +1,178 @@
+import type { CgroupFigureName, CgroupRow, CgroupTreePayload } from '../../../preload/contract/index.js';
+import { compareSortValues, type SortDirection } from '../../lib/components/table-columns.js';
+
+/** One cgroup of the payload with what the table and the map need: its path, children and depth. */
+export interface CgroupNodeModel {
+  index: number;
+  path: string;
+  row: CgroupRow;
+  parent: number;
+  children: number[];
+  depth: number;
+  /** Lower-case text a search matches: name, path, pod namespace/name, container name and image. */
+  searchText: string;
+}
+
+export interface CgroupTreeModel {
+  payload: CgroupTreePayload;
+  nodes: CgroupNodeModel[];
+  byPath: Map<string, number>;
+}
+
+/** The row of a visible tree line (TreeTable's shape plus the model index). */
+export interface VisibleCgroup {
+  key: string;
+  index: number;
+  depth: number;
+  hasChildren: boolean;
+  expanded: boolean;
+}
+
+/** What the table can sort by; `name` keeps the path order with unaccounted rows last. */
+export type CgroupSortKey = 'name' | 'tasks' | 'cpu' | 'throttled' | 'memory' | 'memoryLimit' | 'ioRead' | 'ioWrite' | 'io' | 'oom' | 'pressure';
+
+/**
+ * Rebuilds the tree from the payload's rows (parents come first; a path is the parent's path +
+ * `/` + segment, the root's is `/`). Runs once per payload, O(rows).
+ */
+export function buildTreeModel(payload: CgroupTreePayload): CgroupTreeModel {
+  const nodes: CgroupNodeModel[] = [];
+  const byPath = new Map<string, number>();
+  payload.rows.forEach((row, index) => {
+    const parent = row.parent >= 0 && row.parent < index ? nodes[row.parent] : undefined;
+    const path = !parent ? '/' : parent.path === '/' ? `/${row.segment}` : `${parent.path}/${row.segment}`;
+    const pod = row.pod >= 0 ? payload.pods[row.pod] : undefined;
+    const searchText = [row.name, path, pod ? `${pod.namespace ?? ''}/${pod.name ?? ''}` : '', row.container?.name ?? '', row.container?.image ?? ''].join('\n').toLowerCase();
+    nodes.push({ index, path, row, parent: parent ? parent.index : -1, children: [], depth: parent ? parent.depth + 1 : 0, searchText });
+    parent?.children.push(index);
+    byPath.set(path, index);
+  });
+  return { payload, nodes, byPath };
+}
+
+function figure(model: CgroupTreeModel, name: CgroupFigureName, index: number): number | null {
+  return model.payload.figures[name][index] ?? null;
+}
+
+function addNullable(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a + b;
+}
+
+/** The largest PSI "some" share of CPU, memory and IO, or null when none is reported. */
+export function pressureOf(model: CgroupTreeModel, index: number): number | null {
+  let max: number | null = null;
+  for (const name of ['pressureCpuWaitingShare', 'pressureMemoryWaitingShare', 'pressureIoWaitingShare'] as const) {
+    const value = figure(model, name, index);
+    if (value !== null && (max === null || value > max)) max = value;
+  }
+  return max;
+}
+
+/** CPU cores, or cumulative CPU seconds before the second reading (so the first payload still sorts). */
+export function cpuSortValue(model: CgroupTreeModel, index: number): number | null {
+  return figure(model, 'cpuCores', index) ?? (model.payload.intervalMs === null ? figure(model, 'cpuUsageSeconds', index) : null);
+}
+
+/** The value a row sorts by. */
+export function sortValue(model: CgroupTreeModel, index: number, key: CgroupSortKey): number | string | null {
+  switch (key) {
+    case 'name':
+      return model.nodes[index].path;
+    case 'tasks':
+      return figure(model, 'processes', index);
+    case 'cpu':
+      return cpuSortValue(model, index);
+    case 'throttled':
+      return figure(model, 'throttledShare', index);
+    case 'memory':
+      return figure(model, 'memoryWorkingSetBytes', index);
+    case 'memoryLimit':
+      return figure(model, 'memoryLimitBytes', index);
+    case 'ioRead':
+      return figure(model, 'ioReadBytesPerSec', index);
+    case 'ioWrite':
+      return figure(model, 'ioWriteBytesPerSec', index);
+    case 'io':
+      return addNullable(figure(model, 'ioReadBytesPerSec', index), figure(model, 'ioWriteBytesPerSec', index));
+    case 'oom':
+      return figure(model, 'oomEvents', index);
+    case 'pressure':
+      return pressureOf(model, index);
+  }
+}
+
+/**
+ * Orders siblings: by `key` (absent values last whatever the direction), ties and `name` by path
+ * with unaccounted rows last, as systemd-cgls lists them.
+ */
+export function sortSiblings(model: CgroupTreeModel, siblings: readonly number[], key: CgroupSortKey, direction: SortDirection): number[] {
+  const byName = (a: number, b: number): number => {
+    const unaccountedA = model.nodes[a].row.kind === 'unaccounted';
+    const unaccountedB = model.nodes[b].row.kind === 'unaccounted';
+    if (unaccountedA !== unaccountedB) return unaccountedA ? 1 : -1;
+    const pa = model.nodes[a].path;
+    const pb = model.nodes[b].path;
+    const order = pa < pb ? -1 : pa > pb ? 1 : 0;
+    return key === 'name' && direction === 'desc' ? -order : order;
+  };
+  if (key === 'name') return [...siblings].sort(byName);
+  const values = new Map(siblings.map((index) => [index, sortValue(model, index, key)]));
+  return [...siblings].sort((a, b) => compareSortValues(values.get(a) ?? null, values.get(b) ?? null, direction) || byName(a, b));
+}
+
+/** Indices of the rows whose search text contains `query` (case-insensitive), with all their ancestors. */
+function searchKeep(model: CgroupTreeModel, query: string): Set<number> | null {
+  const needle = query.trim().toLowerCase();
+  if (needle === '') return null;
+  const keep = new Set<number>();
+  for (const node of model.nodes) {
+    if (!node.searchText.includes(needle)) continue;
+    for (let index = node.index; index >= 0 && !keep.has(index); index = model.nodes[index].parent) keep.add(index);
+  }
+  return keep;
+}
+
+/**
+ * The lines the table shows: a depth-first walk over expanded rows, siblings sorted. With a search,
+ * only matching rows and their ancestors are shown, and those ancestors are open regardless of
+ * `expanded` (which is left as it was, so clearing the search restores the view).
+ */
+export function visibleRows(model: CgroupTreeModel, expanded: ReadonlySet<string>, key: CgroupSortKey, direction: SortDirection, search = ''): VisibleCgroup[] {
+  const rows: VisibleCgroup[] = [];
+  if (model.nodes.length === 0) return rows;
+  const keep = searchKeep(model, search);
+  const visit = (index: number) => {
+    const node = model.nodes[index];
+    const children = keep ? node.children.filter((child) => keep.has(child)) : node.children;
+    const open = keep ? children.length > 0 : expanded.has(node.path);
+    rows.push({ key: node.path, index, depth: node.depth, hasChildren: node.children.length > 0, expanded: open && children.length > 0 });
+    if (open) for (const child of sortSiblings(model, children, key, direction)) visit(child);
+  };
+  if (!keep || keep.has(0)) visit(0);
+  return rows;
+}
+
+/**
+ * What is open at first, like systemd-cgtop's default depth: the root, its direct children (the
+ * kubelet's root and the system and user slices) and the QoS levels, so pods show as lines.
+ */
+export function defaultExpanded(model: CgroupTreeModel): Set<string> {
+  const open = new Set<string>();
+  for (const node of model.nodes) {
+    if (node.depth <= 1 || node.row.kind === 'qos' || (node.row.kind === 'slice' && node.children.some((child) => model.nodes[child].row.kind === 'qos' || model.nodes[child].row.kind === 'pod'))) {
+      if (node.children.length > 0) open.add(node.path);
+    }
+  }
+  return open;
+}
+
+/** The paths of the ancestors of `path` (root first), for opening the way to a row chosen on the map. */
+export function ancestorPaths(model: CgroupTreeModel, path: string): string[] {
+  const index = model.byPath.get(path);
+  if (index === undefined) return [];
+  const paths: string[] = [];
+  for (let parent = model.nodes[index].parent; parent >= 0; parent = model.nodes[parent].parent) paths.unshift(model.nodes[parent].path);
+  return paths;
+}
