@@ -222,4 +222,20 @@ describe('Explorer with the in-cluster Prometheus (demo scenario)', () => {
     expect(back.ok && (back.result as PrometheusStatus).transport).toBe('service-proxy');
     expect(JSON.parse(readFileSync(settingsPath, 'utf8'))).toEqual({ version: 1, contexts: {} });
   });
+  it('follows a switch to this machine: no Prometheus there, and a catalog of its own targets', async () => {
+    await core.openSession({ local: true });
+    expect(core.prometheus.status.value).toMatchObject({ state: 'none', message: 'This machine has no cluster to look for a Prometheus in; give a Prometheus URL to use one.' });
+    expect(core.prometheus.client()).toBeNull();
+    const forced = await core.dispatcher.call('promql.query', { expr: 'up', source: 'prometheus' });
+    expect(forced.ok ? '' : forced.error.code).toBe('unavailable');
+    const payload = await until('this machine’s catalog', () => {
+      let latest: CatalogPayload | undefined;
+      void core.dispatcher.prepareSubscription('explorer.catalog', {})((value) => (latest = value as CatalogPayload)).dispose();
+      return latest && ['cadvisor', 'node-exporter'].every((key) => latest!.groups.some((group) => group.key === key)) ? latest : undefined;
+    });
+    // Its cgroups read as cAdvisor and /proc as node-exporter; nothing of the cluster is left.
+    expect(payload.groups.find((group) => group.key === 'cadvisor')?.selector).toBe('job="local-cgroups"');
+    expect(payload.groups.find((group) => group.key === 'node-exporter')?.selector).toBe('job="local-node"');
+    expect(payload.groups.some((group) => group.kind === 'application' || group.kind === 'kube-state-metrics')).toBe(false);
+  });
 });
