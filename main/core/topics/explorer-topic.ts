@@ -10,8 +10,12 @@ import type { ApiHandlers, TopicProviders } from '../dispatch.js';
 import type { Session } from '../session.js';
 import { querySeriesHistory, type SessionPrometheus } from '../session-prometheus.js';
 
-/** A catalog is rebuilt at most this often while someone looks at it (ms). */
+/** A catalog is rebuilt at most this often while someone looks at it (ms)… */
 const CATALOG_MIN_AGE_MS = 2000;
+/** …and at most once per this many times its last build took: 100k series take ~90 ms here, so 2 s; a slow build spaces out. */
+const CATALOG_BUILD_SHARE = 20;
+/** Label names and values from the store are kept this long for completion, which asks on every keystroke (ms). */
+const LOCAL_COMPLETION_MAX_AGE_MS = 5000;
 /** Prometheus' metric names are fetched again after this long (ms). */
 const PROMETHEUS_NAMES_MAX_AGE_MS = 2 * 60_000;
 /** Series fetched from Prometheus for the details of a name the store does not hold. */
@@ -49,6 +53,7 @@ interface NamesEntry {
 class CatalogSource {
   #session: Session | null = null;
   #catalog: Catalog | null = null;
+  #buildMs = 0;
   #names: NamesEntry | null = null;
   readonly #listeners = new Set<() => void>();
 
@@ -56,11 +61,18 @@ class CatalogSource {
 
   catalogFor(session: Session): Catalog {
     const now = Date.now();
-    if (this.#session !== session || !this.#catalog || now - this.#catalog.builtMs >= CATALOG_MIN_AGE_MS) {
+    if (this.#session !== session || !this.#catalog || now - this.#catalog.builtMs >= this.minAgeMs) {
       this.#session = session;
+      const started = performance.now();
       this.#catalog = buildCatalog(session.store, catalogTargets(session), { nowMs: now, prometheus: this.#prometheusNames() ?? undefined });
+      this.#buildMs = performance.now() - started;
     }
     return this.#catalog;
+  }
+
+  /** How long a built catalog is reused (ms). */
+  get minAgeMs(): number {
+    return Math.max(CATALOG_MIN_AGE_MS, CATALOG_BUILD_SHARE * this.#buildMs);
   }
 
   /** Told when Prometheus' names arrive, so topics can emit again. */
@@ -125,7 +137,7 @@ function catalogTopic(current: ValueCell<Session | null>, source: CatalogSource,
     };
     const schedule = () => {
       if (timer || stopped) return;
-      timer = setTimeout(run, Math.max(0, CATALOG_MIN_AGE_MS - (Date.now() - lastRunMs)));
+      timer = setTimeout(run, Math.max(0, source.minAgeMs - (Date.now() - lastRunMs)));
     };
     const subscriptions = [session.store.onAppend(schedule), session.targets.subscribe(schedule), source.onNames(schedule)];
     run();
@@ -139,6 +151,21 @@ function catalogTopic(current: ValueCell<Session | null>, source: CatalogSource,
     void inner?.dispose();
     void outer.dispose();
   });
+}
+
+/** Completion answers from the store, per session, for LOCAL_COMPLETION_MAX_AGE_MS (a scan of 100k series takes ~100 ms). */
+class LocalCompletions {
+  readonly #entries = new Map<string, { session: Session; atMs: number; value: string[] }>();
+
+  get(session: Session, key: string, compute: () => string[]): string[] {
+    const now = Date.now();
+    const hit = this.#entries.get(key);
+    if (hit && hit.session === session && now - hit.atMs < LOCAL_COMPLETION_MAX_AGE_MS) return hit.value;
+    const value = compute();
+    if (this.#entries.size > 200) this.#entries.clear();
+    this.#entries.set(key, { session, atMs: now, value });
+    return value;
+  }
 }
 
 /** Who answers: `auto` is Prometheus when connected, else the store; `prometheus` without one is an error in words. */
@@ -184,6 +211,7 @@ export function explorerHandlers(
   prometheus: SessionPrometheus,
 ): Pick<ApiHandlers, 'prometheus.configure' | 'prometheus.check' | 'promql.query' | 'promql.queryRange' | 'promql.seriesHistory' | 'promql.labelNames' | 'promql.labelValues' | 'promql.metadata' | 'explorer.family'> {
   const catalogs = catalogSourceOf(prometheus);
+  const completions = new LocalCompletions();
   return {
     'prometheus.configure': (arg) => prometheus.configure(arg),
     'prometheus.check': () => prometheus.recheck(),
@@ -218,12 +246,14 @@ export function explorerHandlers(
     'promql.labelNames': async (arg) => {
       const session = requireSession(current);
       const client = prometheus.client();
-      return client ? client.labelNames(arg.match ? { match: [arg.match] } : undefined) : localLabelNames(session.store, arg.match);
+      return client ? client.labelNames(arg.match ? { match: [arg.match] } : undefined) : completions.get(session, `names\u0000${arg.match ?? ''}`, () => localLabelNames(session.store, arg.match));
     },
     'promql.labelValues': async (arg) => {
       const session = requireSession(current);
       const client = prometheus.client();
-      return client ? client.labelValues(arg.label, arg.match ? { match: [arg.match] } : undefined) : localLabelValues(session.store, arg.label, arg.match);
+      return client
+        ? client.labelValues(arg.label, arg.match ? { match: [arg.match] } : undefined)
+        : completions.get(session, `values\u0000${arg.label}\u0000${arg.match ?? ''}`, () => localLabelValues(session.store, arg.label, arg.match));
     },
     'promql.metadata': async (arg) => {
       const session = requireSession(current);
