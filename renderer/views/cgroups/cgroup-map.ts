@@ -24,7 +24,7 @@ export interface MapCell {
 
 export interface MapLayout {
   cells: MapCell[];
-  /** True when no cgroup reports the figure and areas fall back to counting leaves. */
+  /** True when no cgroup below the root reports the figure and areas fall back to counting leaves. */
   byCount: boolean;
 }
 
@@ -42,7 +42,7 @@ function ownValue(model: CgroupTreeModel, index: number, size: MapSize): number 
  * below its parent, widths proportional to CPU or memory. Cgroup figures are hierarchical (a
  * parent includes its children), so each cgroup contributes only what it has beyond its children
  * (`(unaccounted)` rows already carry that excess) and a parent's width is at least its
- * children's. Without any figure, every leaf counts one.
+ * children's. When no cgroup below the root has the figure, every leaf counts one.
  */
 export function layoutIcicle(model: CgroupTreeModel, size: MapSize, colour: MapColour, width: number, height: number): MapLayout {
   if (model.nodes.length === 0 || width <= 0 || height <= 0) return { cells: [], byCount: false };
@@ -54,8 +54,10 @@ export function layoutIcicle(model: CgroupTreeModel, size: MapSize, colour: MapC
     for (const child of node.children) children += Math.max(0, own[child] ?? 0);
     return Math.max(0, value - children);
   });
-  const total = self.reduce((sum, value) => sum + value, 0);
-  const byCount = total <= 0;
+  // The root alone reporting (this machine's CPU on a cgroup v1 host where processes sit in
+  // the root's cpu hierarchy) would draw one bar; counting shows the structure instead.
+  const reportedBelowRoot = model.nodes.some((node) => node.index !== 0 && (own[node.index] ?? 0) > 0);
+  const byCount = !reportedBelowRoot;
   const root = hierarchy(0, (index) => model.nodes[index].children).sum((index) => (byCount ? (model.nodes[index].children.length === 0 ? 1 : 0) : self[index]));
   const laid: HierarchyRectangularNode<number> = partition<number>().size([width, height])(root);
   const cells: MapCell[] = [];
