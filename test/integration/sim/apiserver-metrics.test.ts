@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, type ClientRequest } from 'node:https';
+import type { ClientRequest } from 'node:http';
+import { request } from 'node:https';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { simGet, startSimulator, type Simulator } from '../../helpers/sim.js';
 
