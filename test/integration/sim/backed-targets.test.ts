@@ -129,10 +129,20 @@ describe('discovered targets of the built-in scenarios', () => {
     expect(targets.some((target) => target.source === 'apiserver')).toBe(true);
   });
 
-  it('minimal: every pod and service target has a backend that answers', async () => {
+  it('minimal: every pod and service target has a backend that answers, also after CoreDNS is replaced', async () => {
     const targets = discover(minimal);
     expect(targets.filter((target) => target.endpoint.kind !== 'node').length).toBeGreaterThanOrEqual(6);
     expect(await unbackedTargets(minimal, minimal, targets)).toEqual([]);
+    // A replaced CoreDNS pod (new name, as its ReplicaSet would create) gets its own payload server.
+    const old = minimal.objects.list<Pod>('pods', 'kube-system').find((pod) => pod.metadata.name.startsWith('coredns-'))!;
+    const oldBackend = minimal.backendFor('kube-system', old.metadata.name, 9153)!;
+    const replacement = await minimal.replacePod('kube-system', old.metadata.name);
+    expect(replacement).not.toBe(old.metadata.name);
+    const newBackend = minimal.backendFor('kube-system', replacement, 9153)!;
+    expect(newBackend.port).not.toBe(oldBackend.port);
+    expect((await fetchText(newBackend.host, newBackend.port, '/metrics')).body).toMatch(/^coredns_build_info\{/m);
+    expect(minimal.backendFor('kube-system', old.metadata.name, 9153)).toBeUndefined();
+    expect(await unbackedTargets(minimal, minimal, discover(minimal))).toEqual([]);
   });
 
   it('Slicewise scrapes every target of the demo and of edge as up, through its own transports', async () => {
