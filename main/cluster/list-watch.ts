@@ -154,20 +154,26 @@ export class ResourceWatcher<T extends KubeObject> implements Disposable {
 
   async #listAll(signal: AbortSignal): Promise<string> {
     const items: T[] = [];
-    let continueToken: string | undefined;
     let resourceVersion = '';
-    do {
-      const query: Record<string, string> = { limit: String(this.#options.pageSize ?? 500) };
-      if (continueToken) query.continue = continueToken;
-      const page = await this.#client.list(this.#path, query, signal);
+    const pageQuery = (continueToken?: string): Record<string, string> => ({
+      limit: String(this.#options.pageSize ?? 500),
+      ...(continueToken ? { continue: continueToken } : {}),
+    });
+    let pending: Promise<ListResult> | null = this.#client.list(this.#path, pageQuery(), signal);
+    while (pending && !signal.aborted) {
+      const page: ListResult = await pending;
+      const continueToken = page.metadata?.continue || undefined;
+      // Ask for the next page before working through this one, so the server's work and the
+      // transfer overlap with ours (a 150,000-pod list is 30 pages of 5,000).
+      pending = continueToken ? this.#client.list(this.#path, pageQuery(continueToken), signal) : null;
+      pending?.catch(() => undefined);
       for (const item of page.items ?? []) {
         // List items omit kind/apiVersion; restore kind so trimming and readers know what they hold.
         item.kind ??= this.#resource.kind;
         items.push(trimObject(item as T));
       }
-      continueToken = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
-    } while (continueToken && !signal.aborted);
+    }
     this.#store.replace(items);
     return resourceVersion;
   }
