@@ -8,9 +8,11 @@ import { ingestSuite } from './ingest.js';
 import { storeMemorySuite } from './store-memory.js';
 import { responsivenessSuite } from './responsiveness.js';
 import { fuzzSuite } from './fuzz.js';
+import { cgroupTreeRenderSuite } from './cgroup-tree-render.js';
 import { clusterScaleSuite } from './cluster-scale.js';
+import { localCgroupsSuite } from './local-cgroups.js';
 
-const SUITES: Suite[] = [parseThroughputSuite, ingestSuite, storeMemorySuite, responsivenessSuite, fuzzSuite, clusterScaleSuite];
+const SUITES: Suite[] = [parseThroughputSuite, ingestSuite, storeMemorySuite, responsivenessSuite, fuzzSuite, localCgroupsSuite, clusterScaleSuite, cgroupTreeRenderSuite];
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
