@@ -63,14 +63,21 @@ describe('browser mode: the Explorer without Prometheus', () => {
     const picked = Number(await chart.getAttribute('data-series'));
     expect(picked).toBeGreaterThan(0);
 
-    // The same series when typed by hand without the job matcher (only cAdvisor has this name here).
+    // Typed by hand without the job matcher: the cAdvisor series again, plus the kubelet's
+    // /metrics/resource ones of the same pod (and more of them as scrapes arrive), never fewer.
     await editor.click();
     await page.keyboard.press('Control+a');
     await page.keyboard.insertText(`rate(container_cpu_usage_seconds_total{pod="${pod}"}[1m])`);
     await page.getByTestId('run-query').click();
-    await expect.poll(async () => Number(await chart.getAttribute('data-series'))).toBe(picked);
+    await expect.poll(() => editor.textContent()).toBe(`rate(container_cpu_usage_seconds_total{pod="${pod}"}[1m])`);
+    await expect.poll(async () => Number(await chart.getAttribute('data-series'))).toBeGreaterThanOrEqual(picked);
+    expect(await page.getByTestId('query-meta').textContent()).toContain('Slicewise store');
     await page.keyboard.press('Escape'); // the completion popup, before the picture
     await browser.screenshot('explorer-local-rate');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await browser.screenshot('explorer-local-rate-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('reports a configured URL that does not answer, in words, and goes back to looking in the cluster', async () => {

@@ -69,8 +69,20 @@ describe('browser mode: the Explorer with the in-cluster Prometheus', () => {
     await details.waitFor();
     expect(await details.getAttribute('data-family')).toBe('node_cpu_seconds_total');
     expect(await page.getByTestId('family-help').textContent()).toBe('Seconds the CPUs spent in each mode.');
-    // Picking charts it at once, with Prometheus answering (auto source with Prometheus connected).
-    await page.getByTestId('query-chart').waitFor({ timeout: 30_000 });
+    // Picking charts it at once, with Prometheus answering (auto source with Prometheus connected);
+    // right after start Prometheus may hold too few samples for a 1m rate, so run again until it does.
+    const chart = page.getByTestId('query-chart');
+    await expect
+      .poll(
+        async () => {
+          if (await chart.count()) return true;
+          await page.getByTestId('run-query').click();
+          return false;
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBe(true);
+    expect(await page.getByTestId('promql-editor').textContent()).toBe('rate(node_cpu_seconds_total[1m])');
     expect(await page.getByTestId('query-meta').textContent()).toContain('Prometheus');
   });
 

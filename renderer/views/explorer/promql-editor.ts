@@ -1,8 +1,9 @@
 import { autocompletion, closeBrackets, closeBracketsKeymap, closeCompletion, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
+import { tags } from '@lezer/highlight';
 import { PromQLExtension, type PrometheusClient } from '@prometheus-io/codemirror-promql';
 
 export interface PromqlEditor {
@@ -24,6 +25,34 @@ const theme = EditorView.theme({
   '.cm-tooltip-autocomplete ul li[aria-selected]': { backgroundColor: 'var(--accent-bg)', color: 'var(--accent-fg)' },
   '.cm-completionDetail': { color: 'var(--muted)' },
 });
+
+/** Token colours from the theme variables (CodeMirror's default style is for light backgrounds only); tags as lezer-promql assigns them. */
+const highlight = HighlightStyle.define([
+  { tag: [tags.function(tags.variableName), tags.operatorKeyword], color: 'var(--accent-fg)' },
+  { tag: [tags.modifier, tags.logicOperator], color: 'var(--accent-fg)' },
+  { tag: tags.labelName, color: 'var(--info-fg)' },
+  { tag: tags.string, color: 'var(--good-fg)' },
+  { tag: tags.number, color: 'var(--warn-fg)' },
+  { tag: tags.comment, color: 'var(--muted)' },
+  { tag: tags.invalid, color: 'var(--bad-fg)' },
+]);
+
+/**
+ * Typing over a selection is applied here instead of by the browser: Chromium keeps the colour of
+ * the replaced token as a `style` attribute on a new span (seen as `style="color: rgb(…)"`), which the
+ * CSP blocks with a console error at every such keystroke. Input handlers (closing brackets) run
+ * first, as CodeMirror runs them for the browser's own changes.
+ */
+function replaceSelectionTyped(event: InputEvent, view: EditorView): boolean {
+  const { main } = view.state.selection;
+  if (event.inputType !== 'insertText' || !event.data || main.empty || view.composing) return false;
+  event.preventDefault();
+  const text = event.data;
+  const insert = () => view.state.update({ changes: { from: main.from, to: main.to, insert: text }, selection: { anchor: main.from + text.length }, userEvent: 'input.type', scrollIntoView: true });
+  if (view.state.facet(EditorView.inputHandler).some((handler) => handler(view, main.from, main.to, text, insert))) return true;
+  view.dispatch(insert());
+  return true;
+}
 
 /**
  * A one-query PromQL editor: codemirror-promql's language, linter and completion (fed by `client`),
@@ -54,13 +83,16 @@ export function createPromqlEditor(host: HTMLElement, options: { text: string; c
         closeBrackets(),
         bracketMatching(),
         autocompletion(),
-        syntaxHighlighting(defaultHighlightStyle),
+        syntaxHighlighting(highlight),
         placeholder('PromQL, e.g. rate(node_cpu_seconds_total{mode="user"}[1m])'),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': options.label, 'data-testid': 'promql-editor' }),
         keymap.of([{ key: 'Mod-Enter', run }, { key: 'Shift-Enter', run }, ...closeBracketsKeymap, ...completionKeymap, ...historyKeymap, ...defaultKeymap]),
-        // A suggestion list left open over the chart after pressing Run hides the result.
-        EditorView.domEventHandlers({ blur: (_event, view) => void closeCompletion(view) }),
+        EditorView.domEventHandlers({
+          // A suggestion list left open over the chart after pressing Run hides the result.
+          blur: (_event, view) => void closeCompletion(view),
+          beforeinput: (event, view) => replaceSelectionTyped(event, view),
+        }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange?.(update.state.doc.toString());
         }),
