@@ -9,18 +9,21 @@ interface Entry {
 /**
  * Caches what changes slowly (label names and values, metadata, build info) for `maxAgeMs`, like
  * codemirror-promql's CachedPrometheusClient, so completion while typing does not hammer the
- * server. Queries are never cached. Failed lookups are forgotten at once.
+ * server. Queries are never cached. Failed lookups are forgotten at once; empty answers (a
+ * Prometheus that has not scraped yet) are kept for `emptyMaxAgeMs` only.
  */
 export class CachedPrometheusClient implements PrometheusClient {
   readonly #inner: PrometheusClient;
   readonly #maxAgeMs: number;
   readonly #maxEntries: number;
+  readonly #emptyMaxAgeMs: number;
   readonly #entries = new Map<string, Entry>();
   readonly #now: () => number;
 
-  constructor(inner: PrometheusClient, options: { maxAgeMs?: number; maxEntries?: number; now?: () => number } = {}) {
+  constructor(inner: PrometheusClient, options: { maxAgeMs?: number; emptyMaxAgeMs?: number; maxEntries?: number; now?: () => number } = {}) {
     this.#inner = inner;
     this.#maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
+    this.#emptyMaxAgeMs = Math.min(this.#maxAgeMs, options.emptyMaxAgeMs ?? 10_000);
     this.#maxEntries = options.maxEntries ?? 500;
     this.#now = options.now ?? Date.now;
   }
@@ -35,10 +38,17 @@ export class CachedPrometheusClient implements PrometheusClient {
       return hit.value as Promise<T>;
     }
     const value = load();
-    this.#entries.set(key, { value, expiresMs: now + this.#maxAgeMs });
-    value.catch(() => {
-      if (this.#entries.get(key)?.value === value) this.#entries.delete(key);
-    });
+    const entry: Entry = { value, expiresMs: now + this.#maxAgeMs };
+    this.#entries.set(key, entry);
+    value.then(
+      (answer) => {
+        const empty = Array.isArray(answer) ? answer.length === 0 : typeof answer === 'object' && answer !== null && Object.keys(answer).length === 0;
+        if (empty) entry.expiresMs = Math.min(entry.expiresMs, now + this.#emptyMaxAgeMs);
+      },
+      () => {
+        if (this.#entries.get(key)?.value === value) this.#entries.delete(key);
+      },
+    );
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;

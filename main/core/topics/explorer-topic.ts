@@ -94,7 +94,8 @@ class CatalogSource {
       ([names, metadata]) => {
         if (this.#names !== next) return;
         next.names = { names, metadata };
-        next.fetchedMs = Date.now();
+        // An empty list is a Prometheus that has not scraped yet: ask again soon.
+        next.fetchedMs = names.length > 0 ? Date.now() : Date.now() - PROMETHEUS_NAMES_MAX_AGE_MS + 15_000;
         if (this.#catalog) this.#catalog = { ...this.#catalog, builtMs: 0 };
         for (const listener of [...this.#listeners]) listener();
       },

@@ -97,6 +97,25 @@ describe('Explorer with the in-cluster Prometheus (demo scenario)', () => {
     expect(detail.labels.find((label) => label.name === 'mode')?.values.map((value) => value.value)).toContain('idle');
   });
 
+  it('lists names only Prometheus has in a group of their own, with details from its series API', async () => {
+    // Prometheus writes scrape_series_added for each of its targets; Slicewise's scrapes do not.
+    const payload = await until('Prometheus-only names in the catalog', () => {
+      let latest: CatalogPayload | undefined;
+      void core.dispatcher.prepareSubscription('explorer.catalog', { text: 'scrape_series_added' })((value) => (latest = value as CatalogPayload)).dispose();
+      return latest?.groups.some((group) => group.kind === 'prometheus-only') ? latest : undefined;
+    });
+    const remote = payload.groups.find((group) => group.kind === 'prometheus-only')!;
+    expect(remote.families[0]).toMatchObject({ name: 'scrape_series_added', seriesCount: null });
+    const detail = await core.dispatcher.call('explorer.family', { name: 'scrape_series_added' });
+    expect(detail.ok).toBe(true);
+    if (!detail.ok) return;
+    const oracle = (await (await fetch(`${prometheusBase}/api/v1/series?match[]=scrape_series_added&start=${(Date.now() - 300_000) / 1000}`)).json()) as { data: Record<string, string>[] };
+    const result = detail.result as { groups: { key: string }[]; seriesCount: number; labels: { name: string; valueCount: number }[] };
+    expect(result.groups.map((group) => group.key)).toEqual(['prometheus-only']);
+    expect(result.seriesCount).toBeGreaterThan(0);
+    expect(result.labels.find((label) => label.name === 'job')?.valueCount).toBe(new Set(oracle.data.map((series) => series.job)).size);
+  });
+
   it('charts a range query of rate(node_cpu_seconds_total[1m]) exactly as Prometheus answers it', async () => {
     // Let Prometheus (scraping every 5 s) hold a few samples of every series first, so rate() has points.
     const endMs = await until('samples in Prometheus', async () => {

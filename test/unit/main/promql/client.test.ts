@@ -92,6 +92,25 @@ describe('label lookups narrowed to series', () => {
   });
 });
 
+describe('CachedPrometheusClient and empty answers', () => {
+  it('keeps an empty answer (nothing scraped yet) for a short while only', async () => {
+    let now = 0;
+    let names: string[] = [];
+    let asked = 0;
+    const inner = { labelValues: async () => (asked++, names) } as unknown as ConstructorParameters<typeof CachedPrometheusClient>[0];
+    const client = new CachedPrometheusClient(inner, { maxAgeMs: 120_000, emptyMaxAgeMs: 10_000, now: () => now });
+    expect(await client.labelValues('__name__')).toEqual([]);
+    names = ['up'];
+    now = 5_000;
+    expect(await client.labelValues('__name__')).toEqual([]);
+    now = 10_000;
+    expect(await client.labelValues('__name__')).toEqual(['up']);
+    now = 100_000;
+    expect(await client.labelValues('__name__')).toEqual(['up']);
+    expect(asked).toBe(2);
+  });
+});
+
 describe('values and alignment', () => {
   it('maps NaN and infinities to gaps', () => {
     expect(parseSampleValue('1.5e-7')).toBe(1.5e-7);
