@@ -47,7 +47,9 @@ export function formatCores(cores: number | null | undefined): string {
   if (isAbsent(cores)) return ABSENT;
   if (Math.abs(cores) < 1) {
     const milli = cores * 1000;
-    return `${milli >= 10 || milli === 0 ? Math.round(milli) : milli.toFixed(1)}m`;
+    // Whole millicores from 10m up (Kubernetes' own unit); below, three significant digits so a
+    // mostly idle container reads 0.042m, not 0.0m.
+    return `${Math.abs(milli) >= 10 || milli === 0 ? Math.round(milli) : significant(milli)}m`;
   }
   return significant(cores);
 }

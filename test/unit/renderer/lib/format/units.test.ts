@@ -25,7 +25,8 @@ describe('unit formatting', () => {
 
   it('formats CPU as millicores below a core and cores above', () => {
     expect(formatCores(0.25)).toBe('250m');
-    expect(formatCores(0.0042)).toBe('4.2m');
+    expect(formatCores(0.0042)).toBe('4.20m');
+    expect(formatCores(0.000042)).toBe('0.042m');
     expect(formatCores(1.5)).toBe('1.50');
     expect(formatCores(12.34)).toBe('12.3');
   });
