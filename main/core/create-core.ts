@@ -1,8 +1,9 @@
 import { homedir } from 'node:os';
 import type { AppInfo, Front, SessionStatus } from '../../preload/contract/index.js';
 import { ValueCell } from '../stream/value-cell.js';
+import { followSessionFeed } from '../stream/session-feed.js';
 import { AppError } from '../util/app-error.js';
-import { DisposableStore, toDisposable, type Disposable } from '../util/disposable.js';
+import { DisposableStore, type Disposable } from '../util/disposable.js';
 import type { Logger } from '../util/log.js';
 import { ClusterSession } from './cluster-session.js';
 import { Dispatcher } from './dispatch.js';
@@ -62,21 +63,10 @@ const IDLE: SessionStatus = { state: 'idle', sinceMs: Date.now() };
 
 /**
  * Subscribes to a cell of whichever session is open, following switches: a subscriber of
- * `targets.list` sees context B's targets after a switch, never A's (the old session's cells are
- * left before the new one's are joined).
+ * `targets.list` sees context B's targets after a switch, never A's.
  */
 export function followSession<T>(current: ValueCell<Session | null>, cellOf: (session: Session) => ValueCell<T>, empty: T, emit: (value: T) => void): Disposable {
-  let inner: Disposable | null = null;
-  const outer = current.subscribe((session) => {
-    void inner?.dispose();
-    inner = null;
-    if (session) inner = cellOf(session).subscribe(emit);
-    else emit(empty);
-  });
-  return toDisposable(() => {
-    void inner?.dispose();
-    void outer.dispose();
-  });
+  return followSessionFeed<Session, T>(current, (session, emitValue) => cellOf(session).subscribe(emitValue), empty, emit);
 }
 
 export function createCore(options: CoreOptions): Core {
