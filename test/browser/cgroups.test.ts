@@ -25,14 +25,29 @@ async function keysOf(locator: Locator): Promise<string[]> {
   return locator.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-key') ?? ''));
 }
 
-/**
- * A real mouse click in the middle of a map cell. (Locator clicks wait for the element to hold
- * still, and a live map's cells move with every scrape.)
- */
+interface DrawnCell {
+  path: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  depth: number;
+  colour: string;
+}
+
+/** The cells the map drew (its canvas lists them for automation), in CSS pixels from the canvas' corner. */
+async function drawnCells(map: Locator): Promise<DrawnCell[]> {
+  return map.locator('canvas').evaluate((canvas) =>
+    ((canvas as HTMLCanvasElement & { cgroupCells: () => DrawnCell[] }).cgroupCells() ?? []).map(({ path, x, y, width, height, depth, colour }) => ({ path, x, y, width, height, depth, colour })),
+  );
+}
+
+/** A real mouse click in the middle of a map cell (the top 20 px of a tall one, below its children's band). */
 async function clickCell(page: Page, map: Locator, path: string): Promise<void> {
-  const box = await map.locator(`g[data-path="${path}"] rect`).boundingBox();
-  expect(box, `map cell ${path}`).not.toBeNull();
-  await page.mouse.click(box!.x + box!.width / 2, box!.y + Math.min(box!.height / 2, 10));
+  const cell = (await drawnCells(map)).find((candidate) => candidate.path === path);
+  expect(cell, `map cell ${path}`).toBeDefined();
+  const box = await map.locator('canvas').boundingBox();
+  await page.mouse.click(box!.x + cell!.x + cell!.width / 2, box!.y + cell!.y + Math.min(cell!.height / 2, 10));
 }
 
 /** Waits for the view to show a newer payload than the one it shows now. */
@@ -135,37 +150,40 @@ describe('browser: the Cgroups view on the demo cluster', () => {
     await expect.poll(() => map.getAttribute('data-size')).toBe('memory');
     const selected = await table.locator('[role=row][aria-selected=true]').getAttribute('data-key');
     expect(selected).toBeTruthy();
-    // Table → map: the selected cgroup is highlighted, and only it.
-    await expect.poll(() => map.locator('g[data-selected=true]').count()).toBe(1);
-    expect(await map.locator('g[data-selected=true]').getAttribute('data-path')).toBe(selected);
+    // Table → map: the map outlines the selected cgroup.
+    await expect.poll(() => map.getAttribute('data-selected-path')).toBe(selected);
 
     // Map → table: another pod picked on the map is selected in the table, opened up to and scrolled into view.
-    const podCells = map.locator(`g[role=treeitem][aria-level="4"][data-path^="${BURSTABLE}/"]`);
-    const candidates = await podCells.evaluateAll((elements) => elements.map((element) => ({ path: element.getAttribute('data-path') ?? '', width: element.getBoundingClientRect().width })));
-    const target = candidates.filter((cell) => !selected!.startsWith(cell.path)).sort((a, b) => b.width - a.width)[0];
+    const cells = await drawnCells(map);
+    const podCells = cells.filter((cell) => cell.depth === 3 && cell.path.startsWith(`${BURSTABLE}/`) && !selected!.startsWith(cell.path));
+    const target = podCells.sort((a, b) => b.width - a.width)[0];
     expect(target?.width).toBeGreaterThan(4);
     await clickCell(page, map, target.path);
     await expect.poll(() => line(table, target.path).getAttribute('aria-selected')).toBe('true');
-    await expect.poll(() => map.locator('g[data-selected=true]').getAttribute('data-path')).toBe(target.path);
+    await expect.poll(() => map.getAttribute('data-selected-path')).toBe(target.path);
     expect(await page.getByTestId('cgroup-charts').getAttribute('data-path')).toBe(target.path);
     await expect(line(table, target.path).isVisible()).resolves.toBe(true);
 
     // A container inside a closed pod: the map opens the way to it in the table.
-    const containerPaths = await map
-      .locator(`g[role=treeitem][aria-level="5"][data-path^="${BURSTABLE}/"]`)
-      .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-path') ?? ''));
     let containerPath: string | undefined;
-    for (const path of containerPaths) {
-      if ((await line(table, path.slice(0, path.lastIndexOf('/'))).getAttribute('aria-expanded')) === 'false') containerPath = path;
+    for (const cell of (await drawnCells(map)).filter((candidate) => candidate.depth === 4 && candidate.path.startsWith(`${BURSTABLE}/`) && candidate.width > 2)) {
+      if ((await line(table, cell.path.slice(0, cell.path.lastIndexOf('/'))).getAttribute('aria-expanded')) === 'false') containerPath = cell.path;
     }
     expect(containerPath, 'a container of a closed pod drawn on the map').toBeDefined();
     await clickCell(page, map, containerPath!);
     await expect.poll(() => line(table, containerPath!).getAttribute('aria-selected')).toBe('true');
     expect(await line(table, containerPath!.slice(0, containerPath!.lastIndexOf('/'))).getAttribute('aria-expanded')).toBe('true');
 
+    // Arrow keys on the map walk the tree: up selects the pod in both.
+    await map.locator('canvas').focus();
+    await page.keyboard.press('ArrowUp');
+    const pod = containerPath!.slice(0, containerPath!.lastIndexOf('/'));
+    await expect.poll(() => map.getAttribute('data-selected-path')).toBe(pod);
+    await expect.poll(() => line(table, pod).getAttribute('aria-selected')).toBe('true');
+
     // Colour by QoS: burstable pods say so.
     await page.getByTestId('map-colour-qos').click();
-    expect(await map.locator(`g[data-path="${target.path}"]`).getAttribute('class')).toContain('qos-burstable');
+    await expect.poll(async () => (await drawnCells(map)).find((cell) => cell.path === target.path)?.colour).toBe('qos-burstable');
     await browser.screenshot('cgroups-map-qos-demo');
   });
 
@@ -174,10 +192,15 @@ describe('browser: the Cgroups view on the demo cluster', () => {
     const table = page.getByTestId('cgroup-table');
     const body = table.locator('.body');
     await table.locator('[role=columnheader][data-column=name]').click();
-    const expandedBefore = await keysOf(table.locator('[role=row][aria-expanded=true]'));
-    const selectedBefore = await table.locator('[role=row][aria-selected=true]').getAttribute('data-key');
+    await line(table, BURSTABLE).click();
+    const lastLine = () => table.locator('[role=row][data-key]').last().getAttribute('aria-rowindex');
+    const lastBefore = await lastLine();
     await body.evaluate((element) => (element.scrollTop = 60));
     const scrollBefore = await body.evaluate((element) => element.scrollTop);
+    // Only lines in view are in the DOM: record them once the scrolled window is drawn.
+    await expect.poll(lastLine).not.toBe(lastBefore);
+    const expandedBefore = await keysOf(table.locator('[role=row][aria-expanded=true]'));
+    const selectedBefore = await table.locator('[role=row][aria-selected=true]').getAttribute('data-key');
     expect(scrollBefore).toBeGreaterThan(0);
     await nextUpdate(page);
     await nextUpdate(page);

@@ -39,3 +39,109 @@ export function handPayload(rows: [string, number, string, CgroupRow['kind'], nu
     note: null,
   };
 }
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a variant always gives the same payload. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function hex(seed: number, length: number): string {
+  const next = random(seed * 7919 + 17);
+  let out = '';
+  while (out.length < length) out += Math.floor(next() * 0xffffffff).toString(16).padStart(8, '0');
+  return out.slice(0, length);
+}
+
+/**
+ * A systemd-driver node of 51 + 4 × `pods` cgroups (1,000 with the default 237 pods plus one
+ * unaccounted row): kubepods → Guaranteed pods and the burstable/besteffort QoS slices → pods →
+ * two containers and a sandbox each, system.slice with 40 services, user.slice with 5 scopes.
+ * Structure and names are fixed; figures come from `variant`, so consecutive variants reorder a
+ * CPU-sorted table and resize the map, and equal variants give equal payloads.
+ */
+export function syntheticCgroupTree(variant: number, pods = 237, node = 'bench-node'): CgroupTreePayload {
+  const next = random(variant + 1);
+  type Draft = { segment: string; parent: number; name: string; kind: CgroupRow['kind']; qos: CgroupRow['qos']; pod: number; container: CgroupRow['container']; cpu: number; memory: number };
+  const drafts: Draft[] = [];
+  const add = (draft: Omit<Draft, 'cpu' | 'memory'>, leaf: boolean): number => {
+    drafts.push({ ...draft, cpu: leaf ? next() * 0.2 : 0, memory: leaf ? Math.round(next() * 256) * 2 ** 20 : 0 });
+    return drafts.length - 1;
+  };
+  const root = add({ segment: '/', parent: -1, name: '/', kind: 'root', qos: null, pod: -1, container: null }, false);
+  const kubepods = add({ segment: 'kubepods.slice', parent: root, name: 'kubepods.slice', kind: 'slice', qos: null, pod: -1, container: null }, false);
+  const burstable = add({ segment: 'kubepods-burstable.slice', parent: kubepods, name: 'kubepods-burstable.slice', kind: 'qos', qos: 'burstable', pod: -1, container: null }, false);
+  const besteffort = add({ segment: 'kubepods-besteffort.slice', parent: kubepods, name: 'kubepods-besteffort.slice', kind: 'qos', qos: 'besteffort', pod: -1, container: null }, false);
+  const podList: CgroupTreePayload['pods'] = [];
+  for (let p = 0; p < pods; p++) {
+    const qos = p % 3 === 0 ? 'guaranteed' : p % 3 === 1 ? 'burstable' : 'besteffort';
+    const uid = `${hex(p, 8)}-${hex(p + 1, 4)}-4${hex(p + 2, 3)}-8${hex(p + 3, 3)}-${hex(p + 4, 12)}`;
+    const stem = qos === 'guaranteed' ? 'kubepods' : `kubepods-${qos}`;
+    podList.push({ uid, name: `app-${p}-${hex(p + 5, 5)}`, namespace: `ns-${p % 12}`, owner: { kind: 'ReplicaSet', name: `app-${p}-${hex(p + 6, 9)}` } });
+    const podRow = add(
+      { segment: `${stem}-pod${uid.replaceAll('-', '_')}.slice`, parent: qos === 'guaranteed' ? kubepods : qos === 'burstable' ? burstable : besteffort, name: `ns-${p % 12}/app-${p}`, kind: 'pod', qos, pod: p, container: null },
+      false,
+    );
+    for (const [c, kind] of [
+      [0, 'container'],
+      [1, 'container'],
+      [2, 'sandbox'],
+    ] as const) {
+      const id = hex(p * 3 + c + 1000, 64);
+      add(
+        {
+          segment: `cri-containerd-${id}.scope`,
+          parent: podRow,
+          name: kind === 'sandbox' ? 'sandbox' : `c${c}`,
+          kind,
+          qos,
+          pod: p,
+          container: { name: kind === 'sandbox' ? null : `c${c}`, image: kind === 'sandbox' ? 'registry.k8s.io/pause:3.10' : `registry.example/app:${p % 9}`, runtime: 'containerd' },
+        },
+        true,
+      );
+    }
+  }
+  const system = add({ segment: 'system.slice', parent: root, name: 'system.slice', kind: 'slice', qos: null, pod: -1, container: null }, false);
+  for (let s = 0; s < 40; s++) add({ segment: `unit-${s}.service`, parent: system, name: `unit-${s}.service`, kind: 'service', qos: null, pod: -1, container: null }, true);
+  const user = add({ segment: 'user.slice', parent: root, name: 'user.slice', kind: 'slice', qos: null, pod: -1, container: null }, false);
+  for (let s = 0; s < 5; s++) add({ segment: `session-${s}.scope`, parent: user, name: `session-${s}.scope`, kind: 'scope', qos: null, pod: -1, container: null }, true);
+  add({ segment: '#unaccounted', parent: root, name: '(unaccounted)', kind: 'unaccounted', qos: null, pod: -1, container: null }, true);
+  // Parents hold their children's sums (hierarchical figures); rows are in depth-first order except
+  // the late slices, so sum from the end.
+  for (let i = drafts.length - 1; i > 0; i--) {
+    drafts[drafts[i].parent].cpu += drafts[i].cpu;
+    drafts[drafts[i].parent].memory += drafts[i].memory;
+  }
+  const figures = Object.fromEntries(FIGURES.map((name) => [name, drafts.map(() => null)])) as unknown as Record<CgroupFigureName, (number | null)[]>;
+  figures.cpuCores = drafts.map((draft) => Number(draft.cpu.toPrecision(6)));
+  figures.cpuUsageSeconds = drafts.map((draft) => Math.round(draft.cpu * 86_400));
+  figures.memoryWorkingSetBytes = drafts.map((draft) => draft.memory);
+  figures.memoryLimitBytes = drafts.map((draft) => (draft.kind === 'container' && draft.qos === 'guaranteed' ? 512 * 2 ** 20 : null));
+  figures.cpuLimitCores = drafts.map((draft) => (draft.kind === 'container' && draft.qos === 'guaranteed' ? 0.5 : null));
+  figures.throttledShare = drafts.map((draft) => (draft.kind === 'container' && draft.qos === 'guaranteed' ? Number(next().toFixed(4)) : null));
+  figures.ioReadBytesPerSec = drafts.map(() => Math.round(next() * 1e5));
+  figures.ioWriteBytesPerSec = drafts.map(() => Math.round(next() * 1e5));
+  figures.oomEvents = drafts.map((draft) => (draft.kind === 'container' ? 0 : null));
+  return {
+    node,
+    tsMs: 1_700_000_000_000 + variant * 1000,
+    intervalMs: 1000,
+    source: { targetId: 'bench', health: 'up', lastError: null },
+    driver: 'systemd',
+    cgroupVersion: 'v2',
+    runtime: 'containerd://2.2.1',
+    machine: { cpuCores: 64, memoryBytes: 256 * 2 ** 30 },
+    totals: { pods, containers: pods * 2, sandboxes: pods, podsCpuCores: Number(drafts[kubepods].cpu.toPrecision(6)), podsCpuUsageSeconds: null, podsMemoryWorkingSetBytes: drafts[kubepods].memory },
+    rows: drafts.map((draft) => ({ segment: draft.segment, parent: draft.parent, name: draft.name, kind: draft.kind, qos: draft.qos, isReported: draft.kind !== 'unaccounted', pod: draft.pod, container: draft.container })),
+    pods: podList,
+    figures,
+    note: null,
+  };
+}

@@ -111,7 +111,7 @@ export function cgroupTreePayload(input: CgroupTreeInput): CgroupTreePayload {
       isReported: node.isReported,
       pod,
       container: node.container
-        ? { id: node.container.id, name: node.container.name ?? null, image: node.container.image ?? null, runtime: node.container.runtime ?? 'unknown' }
+        ? { name: node.container.name ?? null, image: node.container.image ?? null, runtime: node.container.runtime ?? 'unknown' }
         : null,
     });
     const own: CgroupFigures | null = node.figures;

@@ -14,9 +14,12 @@ export interface CgroupPod {
   owner: { kind: string; name: string } | null;
 }
 
+/**
+ * A container (or sandbox) cgroup. Its 64-hex id is not repeated here: it is the 64-hex part of
+ * the row's segment (`cri-containerd-<id>.scope`, `docker-<id>.scope`, `crio-<id>`, a bare `<id>`),
+ * the same match cAdvisor makes.
+ */
 export interface CgroupContainer {
-  /** 64-hex container id, runtime prefix stripped. */
-  id: string;
   name: string | null;
   image: string | null;
   runtime: 'containerd' | 'crio' | 'docker' | 'unknown';

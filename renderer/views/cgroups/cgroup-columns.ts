@@ -12,22 +12,32 @@ function has(model: CgroupTreeModel, ...names: CgroupFigureName[]): boolean {
  * Kubernetes node needs: throttling, OOM events, the memory limit and pressure. Columns whose
  * figure no cgroup reports (tasks and PSI on most kubelets) are left out; absent cells print "—".
  */
-export function cgroupColumns(model: CgroupTreeModel): Column<VisibleCgroup>[] {
-  const figures = model.payload.figures;
-  const value = (key: CgroupSortKey) => (row: VisibleCgroup) => sortValue(model, row.index, key);
-  const rates = model.payload.intervalMs !== null;
+/** Which optional columns a tree has; the column list changes only when this does. */
+export function columnSet(model: CgroupTreeModel): string {
+  return [model.payload.intervalMs !== null ? 'rates' : 'cumulative', has(model, 'processes') ? 'tasks' : '', has(model, 'pressureCpuWaitingShare', 'pressureMemoryWaitingShare', 'pressureIoWaitingShare') ? 'psi' : ''].join(' ');
+}
+
+/**
+ * The columns for a `columnSet`. Cells read the current tree through `current`, so one column list
+ * serves every update (a new list per update made every line rebuild its cells).
+ */
+export function cgroupColumns(current: () => CgroupTreeModel, set: string): Column<VisibleCgroup>[] {
+  const flags = new Set(set.split(' '));
+  const figure = (name: CgroupFigureName, row: VisibleCgroup) => current().payload.figures[name][row.index] ?? null;
+  const value = (key: CgroupSortKey) => (row: VisibleCgroup) => sortValue(current(), row.index, key);
+  const rates = flags.has('rates');
   const columns: Column<VisibleCgroup>[] = [
     {
       id: 'name',
       label: 'Control group',
       width: 'minmax(200px, 1fr)',
-      text: (row) => model.nodes[row.index].row.name,
+      text: (row) => current().nodes[row.index].row.name,
       sortValue: value('name'),
       title: 'The cgroup tree: kubepods → QoS → pod → containers (the sandbox marked), system.slice, user.slice',
     },
   ];
-  if (has(model, 'processes')) {
-    columns.push({ id: 'tasks', label: 'Tasks', width: '44px', align: 'right', text: (row) => formatCount(figures.processes[row.index]), sortValue: value('tasks') });
+  if (flags.has('tasks')) {
+    columns.push({ id: 'tasks', label: 'Tasks', width: '44px', align: 'right', text: (row) => formatCount(figure('processes', row)), sortValue: value('tasks') });
   }
   columns.push(
     {
@@ -36,7 +46,7 @@ export function cgroupColumns(model: CgroupTreeModel): Column<VisibleCgroup>[] {
       width: '60px',
       align: 'right',
       title: rates ? 'CPU in cores (CPU-seconds per second) between the last two readings' : 'Cumulative CPU time; cores appear after the second reading',
-      text: (row) => (rates ? formatCores(figures.cpuCores[row.index]) : formatSeconds(cpuSortValue(model, row.index))),
+      text: (row) => (rates ? formatCores(figure('cpuCores', row)) : formatSeconds(cpuSortValue(current(), row.index))),
       sortValue: value('cpu'),
     },
     {
@@ -45,33 +55,33 @@ export function cgroupColumns(model: CgroupTreeModel): Column<VisibleCgroup>[] {
       width: '52px',
       align: 'right',
       title: 'Throttled: share of CFS periods in which the cgroup was throttled (only cgroups with a CPU limit)',
-      text: (row) => formatShare(figures.throttledShare[row.index]),
+      text: (row) => formatShare(figure('throttledShare', row)),
       sortValue: value('throttled'),
-      cellClass: (row) => ((figures.throttledShare[row.index] ?? 0) >= 0.25 ? 'hot' : ''),
+      cellClass: (row) => ((figure('throttledShare', row) ?? 0) >= 0.25 ? 'hot' : ''),
     },
-    { id: 'memory', label: 'Memory', width: '76px', align: 'right', title: 'Working set (usage minus inactive file cache)', text: (row) => formatBytes(figures.memoryWorkingSetBytes[row.index]), sortValue: value('memory') },
-    { id: 'memoryLimit', label: 'Limit', width: '68px', align: 'right', title: 'Memory limit (memory.max / memory.limit_in_bytes); — when unlimited', text: (row) => formatBytes(figures.memoryLimitBytes[row.index]), sortValue: value('memoryLimit') },
-    { id: 'ioRead', label: 'Input/s', width: '74px', align: 'right', title: 'Block-device reads per second', text: (row) => formatBytesPerSecond(figures.ioReadBytesPerSec[row.index]), sortValue: value('ioRead') },
-    { id: 'ioWrite', label: 'Output/s', width: '74px', align: 'right', title: 'Block-device writes per second', text: (row) => formatBytesPerSecond(figures.ioWriteBytesPerSec[row.index]), sortValue: value('ioWrite') },
+    { id: 'memory', label: 'Memory', width: '76px', align: 'right', title: 'Working set (usage minus inactive file cache)', text: (row) => formatBytes(figure('memoryWorkingSetBytes', row)), sortValue: value('memory') },
+    { id: 'memoryLimit', label: 'Limit', width: '68px', align: 'right', title: 'Memory limit (memory.max / memory.limit_in_bytes); — when unlimited', text: (row) => formatBytes(figure('memoryLimitBytes', row)), sortValue: value('memoryLimit') },
+    { id: 'ioRead', label: 'Input/s', width: '74px', align: 'right', title: 'Block-device reads per second', text: (row) => formatBytesPerSecond(figure('ioReadBytesPerSec', row)), sortValue: value('ioRead') },
+    { id: 'ioWrite', label: 'Output/s', width: '74px', align: 'right', title: 'Block-device writes per second', text: (row) => formatBytesPerSecond(figure('ioWriteBytesPerSec', row)), sortValue: value('ioWrite') },
     {
       id: 'oom',
       label: 'OOM',
       width: '36px',
       align: 'right',
       title: 'OOM events since the cgroup was created',
-      text: (row) => formatCount(figures.oomEvents[row.index]),
+      text: (row) => formatCount(figure('oomEvents', row)),
       sortValue: value('oom'),
-      cellClass: (row) => ((figures.oomEvents[row.index] ?? 0) > 0 ? 'hot' : ''),
+      cellClass: (row) => ((figure('oomEvents', row) ?? 0) > 0 ? 'hot' : ''),
     },
   );
-  if (has(model, 'pressureCpuWaitingShare', 'pressureMemoryWaitingShare', 'pressureIoWaitingShare')) {
+  if (flags.has('psi')) {
     columns.push({
       id: 'pressure',
       label: 'PSI',
       width: '52px',
       align: 'right',
       title: 'Pressure: the largest PSI "some" share of CPU, memory and IO (time some tasks waited)',
-      text: (row) => formatShare(pressureOf(model, row.index)),
+      text: (row) => formatShare(pressureOf(current(), row.index)),
       sortValue: value('pressure'),
     });
   }

@@ -81,3 +81,33 @@ export function layoutIcicle(model: CgroupTreeModel, size: MapSize, colour: MapC
   });
   return { cells, byCount };
 }
+
+/**
+ * Fill colours by class (kinds, QoS classes): mid-tone pastels that keep dark text readable on
+ * both themes.
+ */
+export const MAP_COLOURS: Readonly<Record<string, string>> = {
+  'kind-root': '#aeb6c1',
+  'kind-slice': '#b9c7dc',
+  'kind-qos': '#9cb8e6',
+  'kind-pod': '#7fb3f0',
+  'kind-container': '#7fd3a8',
+  'kind-sandbox': '#cfd6de',
+  'kind-service': '#f0c27f',
+  'kind-scope': '#e9d48a',
+  'kind-other': '#d7c7e8',
+  'kind-unaccounted': '#e7a3a3',
+  'qos-guaranteed': '#6fbf8a',
+  'qos-burstable': '#f2b36b',
+  'qos-besteffort': '#e58f8f',
+  'qos-none': '#c3cad3',
+};
+
+/** The deepest drawn cell under a point (cells are drawn parents first), or undefined. */
+export function cellAt(cells: readonly MapCell[], x: number, y: number): MapCell | undefined {
+  for (let i = cells.length - 1; i >= 0; i--) {
+    const cell = cells[i];
+    if (x >= cell.x && x < cell.x + cell.width && y >= cell.y && y < cell.y + cell.height) return cell;
+  }
+  return undefined;
+}

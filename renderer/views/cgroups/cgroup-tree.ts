@@ -9,8 +9,6 @@ export interface CgroupNodeModel {
   parent: number;
   children: number[];
   depth: number;
-  /** Lower-case text a search matches: name, path, pod namespace/name, container name and image. */
-  searchText: string;
 }
 
 export interface CgroupTreeModel {
@@ -41,9 +39,7 @@ export function buildTreeModel(payload: CgroupTreePayload): CgroupTreeModel {
   payload.rows.forEach((row, index) => {
     const parent = row.parent >= 0 && row.parent < index ? nodes[row.parent] : undefined;
     const path = !parent ? '/' : parent.path === '/' ? `/${row.segment}` : `${parent.path}/${row.segment}`;
-    const pod = row.pod >= 0 ? payload.pods[row.pod] : undefined;
-    const searchText = [row.name, path, pod ? `${pod.namespace ?? ''}/${pod.name ?? ''}` : '', row.container?.name ?? '', row.container?.image ?? ''].join('\n').toLowerCase();
-    nodes.push({ index, path, row, parent: parent ? parent.index : -1, children: [], depth: parent ? parent.depth + 1 : 0, searchText });
+    nodes.push({ index, path, row, parent: parent ? parent.index : -1, children: [], depth: parent ? parent.depth + 1 : 0 });
     parent?.children.push(index);
     byPath.set(path, index);
   });
@@ -122,13 +118,22 @@ export function sortSiblings(model: CgroupTreeModel, siblings: readonly number[]
   return [...siblings].sort((a, b) => compareSortValues(values.get(a) ?? null, values.get(b) ?? null, direction) || byName(a, b));
 }
 
-/** Indices of the rows whose search text contains `query` (case-insensitive), with all their ancestors. */
+/** Whether a search (lower case) matches a row's name, path, pod namespace/name, container name or image. */
+function matches(model: CgroupTreeModel, node: CgroupNodeModel, needle: string): boolean {
+  const row = node.row;
+  if (row.name.toLowerCase().includes(needle) || node.path.toLowerCase().includes(needle)) return true;
+  const pod = row.pod >= 0 ? model.payload.pods[row.pod] : undefined;
+  if (pod && `${pod.namespace ?? ''}/${pod.name ?? ''}`.toLowerCase().includes(needle)) return true;
+  return !!row.container && ((row.container.name ?? '').toLowerCase().includes(needle) || (row.container.image ?? '').toLowerCase().includes(needle));
+}
+
+/** Indices of the rows a search matches (case-insensitive), with all their ancestors. */
 function searchKeep(model: CgroupTreeModel, query: string): Set<number> | null {
   const needle = query.trim().toLowerCase();
   if (needle === '') return null;
   const keep = new Set<number>();
   for (const node of model.nodes) {
-    if (!node.searchText.includes(needle)) continue;
+    if (!matches(model, node, needle)) continue;
     for (let index = node.index; index >= 0 && !keep.has(index); index = model.nodes[index].parent) keep.add(index);
   }
   return keep;

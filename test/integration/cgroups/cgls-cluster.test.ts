@@ -2,6 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../main/cli/index.js';
 import { startSimulator, type Simulator } from '../../helpers/sim.js';
 
+/** The simulator's Pod objects with the fields these tests read. */
+interface SimPod {
+  metadata: { name: string; namespace?: string; uid: string };
+  spec?: { nodeName?: string };
+  status?: { phase?: string };
+}
+
+function simPods(sim: Simulator, namespace?: string): SimPod[] {
+  return sim.objects.list('pods', namespace) as unknown as SimPod[];
+}
+
 async function cgls(...argv: string[]) {
   let stdout = '';
   let stderr = '';
@@ -32,12 +43,12 @@ describe('slicewise cgls --context --node against the simulator', () => {
     expect(lines[0]).toMatch(/^Control groups of node datagen-1-35 in context token; driver cgroupfs; \d+ CPUs; [\d.]+G memory; \d+ pods, \d+ containers; CPU in cores$/);
     expect(lines[1]).toMatch(/^CONTROL GROUP\s+CPU\s+MEMORY\s+IO\s+KIND$/);
     // Pods the cluster added to the recorded node (not in the dump) are named from the cluster cache.
-    const webPods = sim.objects.list('pods', 'web').filter((pod) => pod.spec?.nodeName === 'datagen-1-35');
+    const webPods = simPods(sim, 'web').filter((pod) => pod.spec?.nodeName === 'datagen-1-35');
     expect(webPods.length).toBe(2);
     for (const pod of webPods) expect(stdout).toContain(`web/${pod.metadata.name}`);
     const pods = Number(/; (\d+) pods,/.exec(lines[0])?.[1]);
     // Every pod of the node that has cgroups (running, or pending with its sandbox up, like the dump's e2e-container-creating).
-    expect(pods).toBe(sim.objects.list('pods').filter((pod) => pod.spec?.nodeName === 'datagen-1-35' && ['Running', 'Pending'].includes(pod.status?.phase)).length);
+    expect(pods).toBe(simPods(sim).filter((pod) => pod.spec?.nodeName === 'datagen-1-35' && ['Running', 'Pending'].includes(pod.status?.phase ?? '')).length);
     // CPU column in cores (two readings), not cumulative seconds.
     const root = lines[2];
     expect(root).toMatch(/^\/\s+\d+\.\d\d\s/);

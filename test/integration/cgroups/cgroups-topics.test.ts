@@ -8,6 +8,17 @@ import type { CgroupSeriesPayload, CgroupTreePayload } from '../../../preload/co
 import { readFixture } from '../../helpers/fixtures.js';
 import { startSimulator, type Simulator } from '../../helpers/sim.js';
 
+/** The simulator's Pod objects with the fields these tests read. */
+interface SimPod {
+  metadata: { name: string; namespace?: string; uid: string };
+  spec?: { nodeName?: string };
+  status?: { phase?: string };
+}
+
+function simPods(sim: Simulator, namespace?: string): SimPod[] {
+  return sim.objects.list('pods', namespace) as unknown as SimPod[];
+}
+
 const NODE = 'datagen-1-35';
 
 /** Subscribes through the dispatcher (as a bridge would) and resolves with the first payload `done` accepts. */
@@ -62,10 +73,10 @@ describe('cgroups.tree and cgroup.series against the simulator and this machine'
     expect(paths).toContain('/system.slice/kubelet.service');
 
     // The oracle: the simulator's own Pod objects on this node. Each running one is a pod row named from the cache.
-    const simPods = sim.objects.list('pods').filter((pod) => pod.spec?.nodeName === NODE && pod.status?.phase === 'Running');
-    expect(simPods.length).toBeGreaterThan(10);
+    const running = simPods(sim).filter((pod) => pod.spec?.nodeName === NODE && pod.status?.phase === 'Running');
+    expect(running.length).toBeGreaterThan(10);
     const podRows = payload.rows.filter((row) => row.kind === 'pod');
-    for (const pod of simPods) {
+    for (const pod of running) {
       const row = podRows.find((candidate) => payload.pods[candidate.pod]?.uid === pod.metadata.uid || payload.pods[candidate.pod]?.name === pod.metadata.name);
       expect(row, `${pod.metadata.namespace}/${pod.metadata.name}`).toBeDefined();
       expect(payload.pods[row!.pod]).toMatchObject({ name: pod.metadata.name, namespace: pod.metadata.namespace });

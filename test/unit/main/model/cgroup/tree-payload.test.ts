@@ -70,7 +70,8 @@ describe('cgroupTreePayload', () => {
     // One pod entry, shared by the pod, its container and its sandbox.
     expect(payload.pods).toEqual([{ uid: UID, name: 'web-1', namespace: 'web', owner: { kind: 'ReplicaSet', name: 'web-5d4' } }]);
     expect(payload.rows.map((row) => row.pod)).toEqual([-1, -1, -1, 0, 0, 0, -1, -1, -1]);
-    expect(payload.rows[4].container).toEqual({ id: APP, name: 'nginx', image: 'nginx:1.22', runtime: 'unknown' });
+    expect(payload.rows[4].container).toEqual({ name: 'nginx', image: 'nginx:1.22', runtime: 'unknown' });
+    expect(payload.rows[4].segment).toBe(APP);
     expect(payload.rows[4].qos).toBe('burstable');
 
     // Hand-computed rates over 10 s: root 20 s → 2 cores, pod and nginx 5 s → 0.5, kubelet 1 s → 0.1.
