@@ -1,4 +1,6 @@
-import type { CgroupFigureName, CgroupRow, CgroupTreePayload } from '../../preload/contract/index.js';
+import type { CgroupFigureName, CgroupRow } from '../../preload/contract/index.js';
+import { structureIdOf } from '../../main/model/cgroup/tree-payload.js';
+import type { CgroupTree } from '../../renderer/views/cgroups/cgroup-tree.js';
 
 const FIGURES: CgroupFigureName[] = [
   'cpuCores',
@@ -19,10 +21,11 @@ const FIGURES: CgroupFigureName[] = [
 ];
 
 /** A hand-made `cgroups.tree` payload: rows as [segment, parent, name, kind] with CPU cores and memory per row. */
-export function handPayload(rows: [string, number, string, CgroupRow['kind'], number | null, number | null][], intervalMs: number | null = 10_000): CgroupTreePayload {
+export function handPayload(rows: [string, number, string, CgroupRow['kind'], number | null, number | null][], intervalMs: number | null = 10_000): CgroupTree {
   const figures = Object.fromEntries(FIGURES.map((name) => [name, rows.map(() => null)])) as unknown as Record<CgroupFigureName, (number | null)[]>;
   figures.cpuCores = rows.map((row) => row[4]);
   figures.memoryWorkingSetBytes = rows.map((row) => row[5]);
+  const structureRows: CgroupRow[] = rows.map(([segment, parent, name, kind]) => ({ segment, parent, name, kind, qos: kind === 'qos' ? 'burstable' : null, isReported: kind !== 'unaccounted', pod: -1, container: null }));
   return {
     node: 'n1',
     tsMs: 1,
@@ -33,8 +36,8 @@ export function handPayload(rows: [string, number, string, CgroupRow['kind'], nu
     runtime: null,
     machine: { cpuCores: null, memoryBytes: null },
     totals: { pods: 0, containers: 0, sandboxes: 0, podsCpuCores: null, podsCpuUsageSeconds: null, podsMemoryWorkingSetBytes: null },
-    rows: rows.map(([segment, parent, name, kind]) => ({ segment, parent, name, kind, qos: kind === 'qos' ? 'burstable' : null, isReported: kind !== 'unaccounted', pod: -1, container: null })),
-    pods: [],
+    structureId: structureIdOf(structureRows, []),
+    structure: { rows: structureRows, pods: [] },
     figures,
     note: null,
   };
@@ -66,7 +69,7 @@ function hex(seed: number, length: number): string {
  * Structure and names are fixed; figures come from `variant`, so consecutive variants reorder a
  * CPU-sorted table and resize the map, and equal variants give equal payloads.
  */
-export function syntheticCgroupTree(variant: number, pods = 237, node = 'bench-node'): CgroupTreePayload {
+export function syntheticCgroupTree(variant: number, pods = 237, node = 'bench-node'): CgroupTree {
   const next = random(variant + 1);
   type Draft = { segment: string; parent: number; name: string; kind: CgroupRow['kind']; qos: CgroupRow['qos']; pod: number; container: CgroupRow['container']; cpu: number; memory: number };
   const drafts: Draft[] = [];
@@ -78,7 +81,7 @@ export function syntheticCgroupTree(variant: number, pods = 237, node = 'bench-n
   const kubepods = add({ segment: 'kubepods.slice', parent: root, name: 'kubepods.slice', kind: 'slice', qos: null, pod: -1, container: null }, false);
   const burstable = add({ segment: 'kubepods-burstable.slice', parent: kubepods, name: 'kubepods-burstable.slice', kind: 'qos', qos: 'burstable', pod: -1, container: null }, false);
   const besteffort = add({ segment: 'kubepods-besteffort.slice', parent: kubepods, name: 'kubepods-besteffort.slice', kind: 'qos', qos: 'besteffort', pod: -1, container: null }, false);
-  const podList: CgroupTreePayload['pods'] = [];
+  const podList: CgroupTree['structure']['pods'] = [];
   for (let p = 0; p < pods; p++) {
     const qos = p % 3 === 0 ? 'guaranteed' : p % 3 === 1 ? 'burstable' : 'besteffort';
     const uid = `${hex(p, 8)}-${hex(p + 1, 4)}-4${hex(p + 2, 3)}-8${hex(p + 3, 3)}-${hex(p + 4, 12)}`;
@@ -129,6 +132,7 @@ export function syntheticCgroupTree(variant: number, pods = 237, node = 'bench-n
   figures.ioReadBytesPerSec = drafts.map(() => Math.round(next() * 1e5));
   figures.ioWriteBytesPerSec = drafts.map(() => Math.round(next() * 1e5));
   figures.oomEvents = drafts.map((draft) => (draft.kind === 'container' ? 0 : null));
+  const structureRows: CgroupRow[] = drafts.map((draft) => ({ segment: draft.segment, parent: draft.parent, name: draft.name, kind: draft.kind, qos: draft.qos, isReported: draft.kind !== 'unaccounted', pod: draft.pod, container: draft.container }));
   return {
     node,
     tsMs: 1_700_000_000_000 + variant * 1000,
@@ -139,8 +143,8 @@ export function syntheticCgroupTree(variant: number, pods = 237, node = 'bench-n
     runtime: 'containerd://2.2.1',
     machine: { cpuCores: 64, memoryBytes: 256 * 2 ** 30 },
     totals: { pods, containers: pods * 2, sandboxes: pods, podsCpuCores: Number(drafts[kubepods].cpu.toPrecision(6)), podsCpuUsageSeconds: null, podsMemoryWorkingSetBytes: drafts[kubepods].memory },
-    rows: drafts.map((draft) => ({ segment: draft.segment, parent: draft.parent, name: draft.name, kind: draft.kind, qos: draft.qos, isReported: draft.kind !== 'unaccounted', pod: draft.pod, container: draft.container })),
-    pods: podList,
+    structureId: structureIdOf(structureRows, podList),
+    structure: { rows: structureRows, pods: podList },
     figures,
     note: null,
   };

@@ -1,6 +1,6 @@
 import type { CgroupTreePayload } from '../../../preload/contract/index.js';
 import { hasRates, readCadvisorReadings } from '../../model/cgroup/snapshots.js';
-import { cgroupTreePayload, emptyCgroupTree } from '../../model/cgroup/tree-payload.js';
+import { cgroupTreePayload, elideRepeatedStructure, emptyCgroupTree } from '../../model/cgroup/tree-payload.js';
 import type { ValueCell } from '../../stream/value-cell.js';
 import { detectCgroupLayout } from '../../transport/local-host/cgroup-layout.js';
 import type { Disposable } from '../../util/disposable.js';
@@ -37,18 +37,19 @@ function noteFor(session: Session, node: string, cadvisor: NodeCadvisor | undefi
  * `cgroups.tree {node}`: the node's cgroup tree, recomputed after each scrape of its cAdvisor
  * target (this machine's cgroups in local mode). The two readings come from the store, the pods
  * from the cluster cache; a recomputation that would repeat the last payload (another target's
- * scrape, a target-list update) sends nothing.
+ * scrape, a target-list update) sends nothing, and an unchanged structure is sent once.
  */
 export function cgroupsTreeTopic(current: ValueCell<Session | null>, node: string, emit: (payload: CgroupTreePayload) => void): Disposable {
   let memo: { session: Session; key: string; payload: CgroupTreePayload } | null = null;
   let lastSent: CgroupTreePayload | null = null;
   let localVersion: CgroupTreePayload['cgroupVersion'] | undefined;
+  const send = elideRepeatedStructure(emit);
   return sessionComputedTopic(current, {
     empty: emptyCgroupTree(node, null, null),
     emit: (payload) => {
       if (payload === lastSent) return;
       lastSent = payload;
-      emit(payload);
+      send(payload);
     },
     isRelevant: (session, targetId) => nodeCadvisor(session, node)?.targetId === targetId,
     compute: (session) => {

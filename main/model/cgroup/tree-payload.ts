@@ -63,8 +63,8 @@ export function emptyCgroupTree(node: string, source: CgroupTreePayload['source'
     runtime: null,
     machine: { cpuCores: null, memoryBytes: null },
     totals: { pods: 0, containers: 0, sandboxes: 0, podsCpuCores: null, podsCpuUsageSeconds: null, podsMemoryWorkingSetBytes: null },
-    rows: [],
-    pods: [],
+    structureId: structureIdOf([], []),
+    structure: { rows: [], pods: [] },
     figures: emptyFigures(),
     note,
   };
@@ -141,8 +141,8 @@ export function cgroupTreePayload(input: CgroupTreeInput): CgroupTreePayload {
       podsCpuUsageSeconds: roundFigure(summary.totals.podsCpuUsageSeconds),
       podsMemoryWorkingSetBytes: roundFigure(summary.totals.podsMemoryWorkingSetBytes),
     },
-    rows,
-    pods,
+    structureId: structureIdOf(rows, pods),
+    structure: { rows, pods },
     figures: columns,
     note: input.note ?? null,
   };
@@ -169,6 +169,33 @@ export function inferCgroupVersion(samples: readonly CgroupSample[]): 'v1' | 'v2
   }
   if (!maxUsageSeen) return null;
   return maxUsageNonZero ? 'v1' : 'v2';
+}
+
+/**
+ * A content hash of rows and pods (FNV-1a, 32 bits, over their JSON, plus the row count): the
+ * same structure always gets the same id, across subscriptions and sessions.
+ */
+export function structureIdOf(rows: readonly CgroupRow[], pods: readonly CgroupPod[]): string {
+  const text = JSON.stringify([rows, pods]);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return `${rows.length}-${(hash >>> 0).toString(16)}`;
+}
+
+/**
+ * Wraps `emit` for one subscription of `cgroups.tree`: a payload whose structure is the one sent
+ * last goes out with `structure: null` (see the contract); the first always carries it.
+ */
+export function elideRepeatedStructure(emit: (payload: CgroupTreePayload) => void): (payload: CgroupTreePayload) => void {
+  let sentId: string | null = null;
+  return (payload) => {
+    if (payload.structure !== null && payload.structureId === sentId) {
+      emit({ ...payload, structure: null });
+      return;
+    }
+    sentId = payload.structure !== null ? payload.structureId : sentId;
+    emit(payload);
+  };
 }
 
 /** The path of every row (`/`, parent path + `/` + segment), in row order. */

@@ -41,9 +41,15 @@ export interface CgroupRow {
   qos: CgroupQos | null;
   /** False for levels the source did not list (added because they hold listed children) and for unaccounted rows. */
   isReported: boolean;
-  /** Index into `CgroupTreePayload.pods`; -1 when the cgroup belongs to no pod. */
+  /** Index into `CgroupStructure.pods`; -1 when the cgroup belongs to no pod. */
   pod: number;
   container: CgroupContainer | null;
+}
+
+/** The shape of a node's tree: its cgroups and the pods they belong to. */
+export interface CgroupStructure {
+  rows: CgroupRow[];
+  pods: CgroupPod[];
 }
 
 /**
@@ -91,8 +97,19 @@ export interface CgroupTreePayload {
     podsCpuUsageSeconds: number | null;
     podsMemoryWorkingSetBytes: number | null;
   };
-  rows: CgroupRow[];
-  pods: CgroupPod[];
+  /**
+   * Identifies `structure` (a hash of rows and pods): equal ids, equal structure. The structure of
+   * a node changes when pods come and go, its figures at every scrape.
+   */
+  structureId: string;
+  /**
+   * The rows and pods; null when they are those of the previous payload of this subscription (same
+   * `structureId`), so a 1,000-cgroup node costs its figures per second, not its names. A
+   * subscriber that finds a null structure with an id it does not hold (a payload dropped under
+   * backpressure) subscribes again: the first payload of a subscription always carries it.
+   */
+  structure: CgroupStructure | null;
+  /** Columns aligned with `structure.rows`. */
   figures: Record<CgroupFigureName, (number | null)[]>;
   /** Why the tree is empty or partial, in words a user can act on; null when all is well. */
   note: string | null;

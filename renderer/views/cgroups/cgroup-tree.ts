@@ -1,4 +1,4 @@
-import type { CgroupFigureName, CgroupRow, CgroupTreePayload } from '../../../preload/contract/index.js';
+import type { CgroupFigureName, CgroupRow, CgroupStructure, CgroupTreePayload } from '../../../preload/contract/index.js';
 import { compareSortValues, type SortDirection } from '../../lib/components/table-columns.js';
 
 /** One cgroup of the payload with what the table and the map need: its path, children and depth. */
@@ -11,10 +11,24 @@ export interface CgroupNodeModel {
   depth: number;
 }
 
+/** A `cgroups.tree` payload with its structure present (sent with it, or kept from before). */
+export type CgroupTree = CgroupTreePayload & { structure: CgroupStructure };
+
 export interface CgroupTreeModel {
-  payload: CgroupTreePayload;
+  payload: CgroupTree;
   nodes: CgroupNodeModel[];
   byPath: Map<string, number>;
+}
+
+/**
+ * Completes a payload: its own structure, or the previous tree's when the payload left it out as
+ * unchanged. Undefined when it left it out but the previous tree has another one (a payload was
+ * dropped on the way): the subscriber must subscribe again.
+ */
+export function withStructure(payload: CgroupTreePayload, previous: CgroupTree | null): CgroupTree | undefined {
+  if (payload.structure !== null) return payload as CgroupTree;
+  if (previous && previous.structureId === payload.structureId) return { ...payload, structure: previous.structure };
+  return undefined;
 }
 
 /** The row of a visible tree line (TreeTable's shape plus the model index). */
@@ -31,12 +45,14 @@ export type CgroupSortKey = 'name' | 'tasks' | 'cpu' | 'throttled' | 'memory' | 
 
 /**
  * Rebuilds the tree from the payload's rows (parents come first; a path is the parent's path +
- * `/` + segment, the root's is `/`). Runs once per payload, O(rows).
+ * `/` + segment, the root's is `/`), O(rows); with the same structure as `previous`, its nodes are
+ * kept and only the figures are new.
  */
-export function buildTreeModel(payload: CgroupTreePayload): CgroupTreeModel {
+export function buildTreeModel(payload: CgroupTree, previous?: CgroupTreeModel | null): CgroupTreeModel {
+  if (previous && previous.payload.structureId === payload.structureId) return { payload, nodes: previous.nodes, byPath: previous.byPath };
   const nodes: CgroupNodeModel[] = [];
   const byPath = new Map<string, number>();
-  payload.rows.forEach((row, index) => {
+  payload.structure.rows.forEach((row, index) => {
     const parent = row.parent >= 0 && row.parent < index ? nodes[row.parent] : undefined;
     const path = !parent ? '/' : parent.path === '/' ? `/${row.segment}` : `${parent.path}/${row.segment}`;
     nodes.push({ index, path, row, parent: parent ? parent.index : -1, children: [], depth: parent ? parent.depth + 1 : 0 });
@@ -122,7 +138,7 @@ export function sortSiblings(model: CgroupTreeModel, siblings: readonly number[]
 function matches(model: CgroupTreeModel, node: CgroupNodeModel, needle: string): boolean {
   const row = node.row;
   if (row.name.toLowerCase().includes(needle) || node.path.toLowerCase().includes(needle)) return true;
-  const pod = row.pod >= 0 ? model.payload.pods[row.pod] : undefined;
+  const pod = row.pod >= 0 ? model.payload.structure.pods[row.pod] : undefined;
   if (pod && `${pod.namespace ?? ''}/${pod.name ?? ''}`.toLowerCase().includes(needle)) return true;
   return !!row.container && ((row.container.name ?? '').toLowerCase().includes(needle) || (row.container.image ?? '').toLowerCase().includes(needle));
 }

@@ -4,7 +4,8 @@ import { createCore, type Core } from '../../../main/core/create-core.js';
 import { cgroupRowPaths } from '../../../main/model/cgroup/tree-payload.js';
 import { detectCgroupLayout } from '../../../main/transport/local-host/cgroup-layout.js';
 import { Logger, nullSink } from '../../../main/util/log.js';
-import type { CgroupSeriesPayload, CgroupTreePayload } from '../../../preload/contract/index.js';
+import type { CgroupSeriesPayload } from '../../../preload/contract/index.js';
+import { withStructure, type CgroupTree } from '../../../renderer/views/cgroups/cgroup-tree.js';
 import { readFixture } from '../../helpers/fixtures.js';
 import { startSimulator, type Simulator } from '../../helpers/sim.js';
 
@@ -22,7 +23,7 @@ function simPods(sim: Simulator, namespace?: string): SimPod[] {
 const NODE = 'datagen-1-35';
 
 /** Subscribes through the dispatcher (as a bridge would) and resolves with the first payload `done` accepts. */
-function waitForPayload<T>(core: Core, topic: 'cgroups.tree' | 'cgroup.series', params: object, done: (payload: T) => boolean, timeoutMs = 60_000): Promise<{ payload: T; all: T[] }> {
+function waitForPayload<T>(core: Core, topic: 'cgroups.tree' | 'cgroup.series', params: object, done: (payload: T) => boolean, timeoutMs = 60_000, complete: (payload: T, previous: T | undefined) => T = (payload) => payload): Promise<{ payload: T; all: T[] }> {
   const all: T[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -30,14 +31,24 @@ function waitForPayload<T>(core: Core, topic: 'cgroups.tree' | 'cgroup.series', 
       reject(new Error(`no ${topic} payload in time; last: ${JSON.stringify(all.at(-1))?.slice(0, 600)}`));
     }, timeoutMs);
     // The first payload arrives synchronously; `subscription` is only touched later (microtask, timer).
-    const subscription = core.dispatcher.prepareSubscription(topic, params)((payload) => {
-      all.push(payload as T);
-      if (done(payload as T)) {
+    const subscription = core.dispatcher.prepareSubscription(topic, params)((raw) => {
+      const payload = complete(raw as T, all.at(-1));
+      all.push(payload);
+      if (done(payload)) {
         clearTimeout(timer);
         queueMicrotask(() => void subscription.dispose());
-        resolve({ payload: payload as T, all });
+        resolve({ payload, all });
       }
     });
+  });
+}
+
+/** `cgroups.tree` payloads with their structure filled in (sent once, then left out while unchanged). */
+function waitForTree(core: Core, node: string, done: (tree: CgroupTree) => boolean): Promise<{ payload: CgroupTree; all: CgroupTree[] }> {
+  return waitForPayload<CgroupTree>(core, 'cgroups.tree', { node }, done, 60_000, (payload, previous) => {
+    const full = withStructure(payload, previous ?? null);
+    if (!full) throw new Error(`payload without the structure ${payload.structureId}, which was never sent`);
+    return full;
   });
 }
 
@@ -57,9 +68,9 @@ describe('cgroups.tree and cgroup.series against the simulator and this machine'
 
   it('shows the node’s tree with every running pod of the cluster named, rates after two scrapes', async () => {
     expect((await core.openSession({ context: 'token' })).state).not.toBe('error');
-    const { payload, all } = await waitForPayload<CgroupTreePayload>(core, 'cgroups.tree', { node: NODE }, (tree) => tree.rows.length > 0 && tree.intervalMs !== null && tree.figures.cpuCores[0] !== null && tree.source?.health === 'up');
+    const { payload, all } = await waitForTree(core, NODE, (tree) => tree.structure.rows.length > 0 && tree.intervalMs !== null && tree.figures.cpuCores[0] !== null && tree.source?.health === 'up');
     // Before the data: an empty tree that says why.
-    expect(all[0].rows).toEqual([]);
+    expect(all[0].structure.rows).toEqual([]);
     expect(all[0].note).toMatch(/Waiting|No kubelet cAdvisor target/);
 
     expect(payload.source?.health).toBe('up');
@@ -67,7 +78,7 @@ describe('cgroups.tree and cgroup.series against the simulator and this machine'
     expect(payload.cgroupVersion).toBe('v2');
     expect(payload.runtime).toMatch(/containerd/);
     expect(payload.note).toBeNull();
-    const paths = cgroupRowPaths(payload.rows);
+    const paths = cgroupRowPaths(payload.structure.rows);
     expect(paths[0]).toBe('/');
     expect(paths).toContain('/kubepods/burstable');
     expect(paths).toContain('/system.slice/kubelet.service');
@@ -75,14 +86,14 @@ describe('cgroups.tree and cgroup.series against the simulator and this machine'
     // The oracle: the simulator's own Pod objects on this node. Each running one is a pod row named from the cache.
     const running = simPods(sim).filter((pod) => pod.spec?.nodeName === NODE && pod.status?.phase === 'Running');
     expect(running.length).toBeGreaterThan(10);
-    const podRows = payload.rows.filter((row) => row.kind === 'pod');
+    const podRows = payload.structure.rows.filter((row) => row.kind === 'pod');
     for (const pod of running) {
-      const row = podRows.find((candidate) => payload.pods[candidate.pod]?.uid === pod.metadata.uid || payload.pods[candidate.pod]?.name === pod.metadata.name);
+      const row = podRows.find((candidate) => payload.structure.pods[candidate.pod]?.uid === pod.metadata.uid || payload.structure.pods[candidate.pod]?.name === pod.metadata.name);
       expect(row, `${pod.metadata.namespace}/${pod.metadata.name}`).toBeDefined();
-      expect(payload.pods[row!.pod]).toMatchObject({ name: pod.metadata.name, namespace: pod.metadata.namespace });
+      expect(payload.structure.pods[row!.pod]).toMatchObject({ name: pod.metadata.name, namespace: pod.metadata.namespace });
       expect(row!.name).toBe(`${pod.metadata.namespace}/${pod.metadata.name}`);
     }
-    const nginx = payload.pods.find((pod) => pod.namespace === 'web' && pod.name?.startsWith('nginx-'));
+    const nginx = payload.structure.pods.find((pod) => pod.namespace === 'web' && pod.name?.startsWith('nginx-'));
     expect(nginx?.owner?.kind).toBe('ReplicaSet');
     expect(payload.totals.pods).toBe(podRows.length);
 
@@ -95,9 +106,9 @@ describe('cgroups.tree and cgroup.series against the simulator and this machine'
   });
 
   it('charts a container with CPU, memory against its limit and the sandbox network', async () => {
-    const { payload: tree } = await waitForPayload<CgroupTreePayload>(core, 'cgroups.tree', { node: NODE }, (candidate) => candidate.intervalMs !== null);
-    const paths = cgroupRowPaths(tree.rows);
-    const index = tree.rows.findIndex((row) => row.kind === 'container' && row.name === 'coredns');
+    const { payload: tree } = await waitForTree(core, NODE, (candidate) => candidate.intervalMs !== null);
+    const paths = cgroupRowPaths(tree.structure.rows);
+    const index = tree.structure.rows.findIndex((row) => row.kind === 'container' && row.name === 'coredns');
     expect(index).toBeGreaterThan(0);
     // The oracle: the limit the recorded kubelet reported for this very cgroup.
     const dump = readFixture('cadvisor', 'kubelet', 'k8s-1.35_minikube_containerd-2.2.1_cgroupfs_cgroupv2.prom');
@@ -120,18 +131,18 @@ describe('cgroups.tree and cgroup.series against the simulator and this machine'
   });
 
   it('answers for a node that does not exist with a note, not an error', async () => {
-    const { payload } = await waitForPayload<CgroupTreePayload>(core, 'cgroups.tree', { node: 'nope' }, (tree) => tree.note !== null && /not in this cluster/.test(tree.note));
-    expect(payload.rows).toEqual([]);
+    const { payload } = await waitForTree(core, 'nope', (tree) => tree.note !== null && /not in this cluster/.test(tree.note));
+    expect(payload.structure.rows).toEqual([]);
   });
 
   it('shows this machine’s cgroups in local mode, with the version of its mounts', async () => {
     await core.openSession({ local: true });
-    const { payload } = await waitForPayload<CgroupTreePayload>(core, 'cgroups.tree', { node: hostname() }, (tree) => tree.rows.length > 0);
+    const { payload } = await waitForTree(core, hostname(), (tree) => tree.structure.rows.length > 0);
     expect(payload.node).toBe(hostname());
     expect(payload.source?.targetId).toBe('local-cgroups');
     expect(payload.cgroupVersion).toBe(detectCgroupLayout('/sys/fs/cgroup').mode);
-    expect(payload.rows[0]).toMatchObject({ segment: '/', kind: 'root', parent: -1 });
-    expect(payload.pods.length).toBe(0);
+    expect(payload.structure.rows[0]).toMatchObject({ segment: '/', kind: 'root', parent: -1 });
+    expect(payload.structure.pods.length).toBe(0);
     await core.closeSession();
   });
 });

@@ -70,7 +70,7 @@ describe('readCadvisorReadings: the last two scrapes rebuilt from the store', ()
         const payload = cgroupTreePayload({ node: 'n1', readings, source: null });
         const oracle = cgroupTreePayload({ node: 'n1', readings: { ...direct, lastScrapeUp: true }, source: null });
         expect(payload).toEqual(oracle);
-        expect(payload.rows.length).toBeGreaterThan(40);
+        expect(payload.structure?.rows.length).toBeGreaterThan(40);
       });
     }
   }

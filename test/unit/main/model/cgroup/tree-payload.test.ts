@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CgroupSample, PodMeta } from '../../../../../main/model/cgroup/tree.js';
 import { buildCgroupTree, walkCgroupTree } from '../../../../../main/model/cgroup/tree.js';
-import { cgroupRowPaths, cgroupTreePayload, emptyCgroupTree, inferCgroupVersion, roundFigure } from '../../../../../main/model/cgroup/tree-payload.js';
+import { cgroupRowPaths, cgroupTreePayload, elideRepeatedStructure, emptyCgroupTree, inferCgroupVersion, roundFigure, structureIdOf } from '../../../../../main/model/cgroup/tree-payload.js';
 import { readSamples } from '../../../../../main/scrape/exposition/samples.js';
 import { KUBELET_DUMPS, readFixture } from '../../../../helpers/fixtures.js';
 
@@ -44,7 +44,7 @@ const PODS: PodMeta[] = [{ uid: UID, name: 'web-1', namespace: 'web', qosClass: 
 describe('cgroupTreePayload', () => {
   it('flattens the tree depth-first with parent indices, pods by index and figures in columns', () => {
     const payload = cgroupTreePayload({ node: 'n1', readings: readings(), pods: PODS, source: { targetId: 't', health: 'up', lastError: null }, runtime: 'containerd://2.2.1' });
-    const paths = cgroupRowPaths(payload.rows);
+    const paths = cgroupRowPaths(payload.structure!.rows);
     expect(paths).toEqual([
       '/',
       '/kubepods',
@@ -56,7 +56,7 @@ describe('cgroupTreePayload', () => {
       '/system.slice/kubelet.service',
       '/#unaccounted',
     ]);
-    expect(payload.rows.map((row) => [row.name, row.kind, row.parent, row.isReported])).toEqual([
+    expect(payload.structure!.rows.map((row) => [row.name, row.kind, row.parent, row.isReported])).toEqual([
       ['/', 'root', -1, true],
       ['kubepods', 'slice', 0, true],
       ['burstable', 'qos', 1, true],
@@ -68,11 +68,11 @@ describe('cgroupTreePayload', () => {
       ['(unaccounted)', 'unaccounted', 0, false],
     ]);
     // One pod entry, shared by the pod, its container and its sandbox.
-    expect(payload.pods).toEqual([{ uid: UID, name: 'web-1', namespace: 'web', owner: { kind: 'ReplicaSet', name: 'web-5d4' } }]);
-    expect(payload.rows.map((row) => row.pod)).toEqual([-1, -1, -1, 0, 0, 0, -1, -1, -1]);
-    expect(payload.rows[4].container).toEqual({ name: 'nginx', image: 'nginx:1.22', runtime: 'unknown' });
-    expect(payload.rows[4].segment).toBe(APP);
-    expect(payload.rows[4].qos).toBe('burstable');
+    expect(payload.structure!.pods).toEqual([{ uid: UID, name: 'web-1', namespace: 'web', owner: { kind: 'ReplicaSet', name: 'web-5d4' } }]);
+    expect(payload.structure!.rows.map((row) => row.pod)).toEqual([-1, -1, -1, 0, 0, 0, -1, -1, -1]);
+    expect(payload.structure!.rows[4].container).toEqual({ name: 'nginx', image: 'nginx:1.22', runtime: 'unknown' });
+    expect(payload.structure!.rows[4].segment).toBe(APP);
+    expect(payload.structure!.rows[4].qos).toBe('burstable');
 
     // Hand-computed rates over 10 s: root 20 s → 2 cores, pod and nginx 5 s → 0.5, kubelet 1 s → 0.1.
     const cpu = payload.figures.cpuCores;
@@ -87,7 +87,7 @@ describe('cgroupTreePayload', () => {
     expect(payload.figures.memoryLimitBytes[4]).toBe(256 * 2 ** 20);
     expect(payload.figures.memoryWorkingSetBytes[3]).toBe(205 * 2 ** 20);
     expect(payload.figures.processes.every((value) => value === null)).toBe(true);
-    for (const column of Object.values(payload.figures)) expect(column).toHaveLength(payload.rows.length);
+    for (const column of Object.values(payload.figures)) expect(column).toHaveLength(payload.structure!.rows.length);
 
     expect(payload.totals).toEqual({ pods: 1, containers: 1, sandboxes: 1, podsCpuCores: 0.5, podsCpuUsageSeconds: 35, podsMemoryWorkingSetBytes: 205 * 2 ** 20 });
     expect(payload.machine).toEqual({ cpuCores: null, memoryBytes: 8 * 2 ** 30 });
@@ -104,7 +104,7 @@ describe('cgroupTreePayload', () => {
       const payload = cgroupTreePayload({ node: 'n', readings: { current: { tsMs: 1, samples }, lastScrapeUp: true }, source: null });
       const expected: string[] = [];
       walkCgroupTree(buildCgroupTree({ samples }).root, (node) => expected.push(node.path));
-      const rebuilt = cgroupRowPaths(payload.rows).filter((path) => !path.endsWith('#unaccounted'));
+      const rebuilt = cgroupRowPaths(payload.structure!.rows).filter((path) => !path.endsWith('#unaccounted'));
       expect(rebuilt, dump).toEqual(expected);
       // One reading: no rates, cumulative CPU seconds present.
       expect(payload.intervalMs).toBeNull();
@@ -116,7 +116,7 @@ describe('cgroupTreePayload', () => {
   it('is empty with a note when there is no reading', () => {
     const empty = cgroupTreePayload({ node: 'n1', source: null, note: 'Waiting…' });
     expect(empty).toEqual(emptyCgroupTree('n1', null, 'Waiting…'));
-    expect(empty.rows).toEqual([]);
+    expect(empty.structure).toEqual({ rows: [], pods: [] });
     expect(empty.figures.cpuCores).toEqual([]);
   });
 
@@ -125,6 +125,29 @@ describe('cgroupTreePayload', () => {
     const payload = cgroupTreePayload({ node: 'n', readings: { current: { tsMs: 1, samples: systemd }, lastScrapeUp: true }, source: null });
     expect(payload.runtime).toBe('containerd');
     expect(payload.driver).toBe('systemd');
+  });
+});
+
+describe('structure ids and elision', () => {
+  it('gives equal structures equal ids and sends a repeated structure once per subscription', () => {
+    const one = cgroupTreePayload({ node: 'n1', readings: readings(), pods: PODS, source: null });
+    const again = cgroupTreePayload({ node: 'n1', readings: readings(), pods: PODS, source: null });
+    const unnamed = cgroupTreePayload({ node: 'n1', readings: readings(), source: null });
+    expect(again.structureId).toBe(one.structureId);
+    expect(unnamed.structureId).not.toBe(one.structureId);
+    expect(one.structureId).toBe(structureIdOf(one.structure!.rows, one.structure!.pods));
+
+    const sent: (string | null)[] = [];
+    const emit = elideRepeatedStructure((payload) => sent.push(payload.structure === null ? null : payload.structureId));
+    emit(one);
+    emit(again);
+    emit(unnamed);
+    emit(again);
+    expect(sent).toEqual([one.structureId, null, unnamed.structureId, one.structureId]);
+    // Another subscription starts with the structure again.
+    const other: (string | null)[] = [];
+    elideRepeatedStructure((payload) => other.push(payload.structure === null ? null : payload.structureId))(again);
+    expect(other).toEqual([one.structureId]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cgroupRowPaths, cgroupTreePayload } from '../../../../../main/model/cgroup/tree-payload.js';
 import { readSamples } from '../../../../../main/scrape/exposition/samples.js';
-import { ancestorPaths, buildTreeModel, defaultExpanded, visibleRows } from '../../../../../renderer/views/cgroups/cgroup-tree.js';
+import { ancestorPaths, buildTreeModel, defaultExpanded, visibleRows, withStructure, type CgroupTree } from '../../../../../renderer/views/cgroups/cgroup-tree.js';
 import { handPayload } from '../../../../helpers/cgroup-payload.js';
 import { readFixture } from '../../../../helpers/fixtures.js';
 
@@ -52,7 +52,19 @@ describe('the Cgroups view’s tree model', () => {
   it('matches the core’s paths on a recorded kubelet dump', () => {
     const samples = readSamples(readFixture('cadvisor', 'kubelet', 'k8s-1.20_minikube-vm_docker-20.10.8_systemd_cgroupv1.prom'), 'text');
     const real = cgroupTreePayload({ node: 'n', readings: { current: { tsMs: 1, samples }, lastScrapeUp: true }, source: null });
-    expect(buildTreeModel(real).nodes.map((node) => node.path)).toEqual(cgroupRowPaths(real.rows));
+    expect(buildTreeModel(real as CgroupTree).nodes.map((node) => node.path)).toEqual(cgroupRowPaths(real.structure!.rows));
+  });
+
+  it('keeps the nodes of a same-structure payload and fills in an elided structure, or says to subscribe again', () => {
+    const model = buildTreeModel(payload);
+    const next = { ...payload, figures: { ...payload.figures, cpuCores: payload.figures.cpuCores.map((value) => (value === null ? null : value * 2)) } };
+    const reused = buildTreeModel(next, model);
+    expect(reused.nodes).toBe(model.nodes);
+    expect(reused.payload.figures.cpuCores[0]).toBe(4);
+    const elided = { ...next, structure: null };
+    expect(withStructure(elided, payload)?.structure).toBe(payload.structure);
+    expect(withStructure(elided, { ...payload, structureId: 'another' })).toBeUndefined();
+    expect(withStructure(elided, null)).toBeUndefined();
   });
 
   it('opens the root, its children and the QoS levels at first', () => {
