@@ -119,7 +119,7 @@ export function sortValue(model: CgroupTreeModel, index: number, key: CgroupSort
  * Orders siblings: by `key` (absent values last whatever the direction), ties and `name` by path
  * with unaccounted rows last, as systemd-cgls lists them.
  */
-export function sortSiblings(model: CgroupTreeModel, siblings: readonly number[], key: CgroupSortKey, direction: SortDirection): number[] {
+export function sortSiblings(model: CgroupTreeModel, siblings: readonly number[], key: CgroupSortKey, direction: SortDirection, values?: readonly (number | string | null)[]): number[] {
   const byName = (a: number, b: number): number => {
     const unaccountedA = model.nodes[a].row.kind === 'unaccounted';
     const unaccountedB = model.nodes[b].row.kind === 'unaccounted';
@@ -130,8 +130,8 @@ export function sortSiblings(model: CgroupTreeModel, siblings: readonly number[]
     return key === 'name' && direction === 'desc' ? -order : order;
   };
   if (key === 'name') return [...siblings].sort(byName);
-  const values = new Map(siblings.map((index) => [index, sortValue(model, index, key)]));
-  return [...siblings].sort((a, b) => compareSortValues(values.get(a) ?? null, values.get(b) ?? null, direction) || byName(a, b));
+  const of = values ?? model.nodes.map((node) => sortValue(model, node.index, key));
+  return [...siblings].sort((a, b) => compareSortValues(of[a], of[b], direction) || byName(a, b));
 }
 
 /** Whether a search (lower case) matches a row's name, path, pod namespace/name, container name or image. */
@@ -143,11 +143,17 @@ function matches(model: CgroupTreeModel, node: CgroupNodeModel, needle: string):
   return !!row.container && ((row.container.name ?? '').toLowerCase().includes(needle) || (row.container.image ?? '').toLowerCase().includes(needle));
 }
 
+/** The last search per structure: names and paths do not change with the figures. */
+const searches = new WeakMap<readonly CgroupNodeModel[], { needle: string; keep: Set<number> }>();
+
 /** Indices of the rows a search matches (case-insensitive), with all their ancestors. */
 function searchKeep(model: CgroupTreeModel, query: string): Set<number> | null {
   const needle = query.trim().toLowerCase();
   if (needle === '') return null;
+  const cached = searches.get(model.nodes);
+  if (cached?.needle === needle) return cached.keep;
   const keep = new Set<number>();
+  searches.set(model.nodes, { needle, keep });
   for (const node of model.nodes) {
     if (!matches(model, node, needle)) continue;
     for (let index = node.index; index >= 0 && !keep.has(index); index = model.nodes[index].parent) keep.add(index);
@@ -164,12 +170,14 @@ export function visibleRows(model: CgroupTreeModel, expanded: ReadonlySet<string
   const rows: VisibleCgroup[] = [];
   if (model.nodes.length === 0) return rows;
   const keep = searchKeep(model, search);
+  // Every row's sort value once, not once per comparison.
+  const values = key === 'name' ? undefined : model.nodes.map((node) => sortValue(model, node.index, key));
   const visit = (index: number) => {
     const node = model.nodes[index];
     const children = keep ? node.children.filter((child) => keep.has(child)) : node.children;
     const open = keep ? children.length > 0 : expanded.has(node.path);
     rows.push({ key: node.path, index, depth: node.depth, hasChildren: node.children.length > 0, expanded: open && children.length > 0 });
-    if (open) for (const child of sortSiblings(model, children, key, direction)) visit(child);
+    if (open) for (const child of sortSiblings(model, children, key, direction, values)) visit(child);
   };
   if (!keep || keep.has(0)) visit(0);
   return rows;
