@@ -104,18 +104,23 @@ export function cgroupHistory(
   return { xs, figures };
 }
 
+/** Families whose series name every cgroup with its pod and container labels (`container_last_seen`: all of them, protocols.md §6.2). */
+const NAMING_FAMILIES = ['container_last_seen', 'container_cpu_usage_seconds_total', 'container_memory_working_set_bytes'];
+
 /**
- * The tree of a target's newest scrape, from `container_last_seen` alone (every cgroup has it,
- * with the labels that name pods and containers): enough to name a cgroup and find a pod's sandbox
- * without reading every family.
+ * The tree of a target's newest scrape, from the naming families alone (with the labels that
+ * name pods and containers): enough to name a cgroup and find a pod's sandbox without reading
+ * every family.
  */
 export function cgroupTreeOfTarget(store: SeriesStore, targetId: string, targetLabels: Readonly<Record<string, string>>, pods?: readonly PodMeta[]): CgroupTree {
-  const refs = store.select([{ name: '__name__', op: '=', value: 'container_last_seen' }]).filter((ref) => ref.targetId === targetId);
-  const latest = store.instant(refs.map((ref) => ref.id));
   const samples: ParsedSample[] = [];
-  refs.forEach((ref, i) => {
-    if (latest[i]) samples.push({ name: 'container_last_seen', labels: scrapedLabels(ref.labels, targetLabels), value: latest[i].value, timestampMs: null });
-  });
+  for (const family of NAMING_FAMILIES) {
+    const refs = store.select([{ name: '__name__', op: '=', value: family }]).filter((ref) => ref.targetId === targetId);
+    const latest = store.instant(refs.map((ref) => ref.id));
+    refs.forEach((ref, i) => {
+      if (latest[i]) samples.push({ name: family, labels: scrapedLabels(ref.labels, targetLabels), value: latest[i].value, timestampMs: null });
+    });
+  }
   return buildCgroupTree({ samples, pods });
 }
 
