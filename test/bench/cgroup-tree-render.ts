@@ -3,17 +3,21 @@
 // answers `cgroups.tree` with synthetic payloads (test/helpers/cgroup-payload.ts) once a second;
 // the figures change at every update, so the CPU-sorted table reorders and the map resizes.
 //
-// Measured in the page, per update: the work from the WebSocket message to the DOM updated and laid
-// out (JSON parse, Svelte's flush, style and layout; a MessageChannel task after the handler runs
-// after every microtask Svelte queued, then a forced layout) — the time that must fit a 16 ms frame
-// — and the element count. The search box holds "/" so all 1,000 cgroups are lines of the table
-// (the worst case for sorting; the DOM still holds only the lines in view) and the map draws every
-// cell wider than half a pixel. Targets: p95 ≤ 16 ms; no growth of DOM elements over 60 updates
-// (updates 10 and 60 carry the same payload, so their DOMs must be the same size). rAF frame
+// Measured in the page, per update: the main-thread work of the update — the message handler and
+// Svelte's flush (JSON parse, tree model, sort, map layout and canvas drawing, DOM changes), plus
+// the rendering of the frame that shows it (style, layout, paint, commit: from that frame's
+// requestAnimationFrame callback to a task posted there) — without the idle wait between the two.
+// That is the time one update must fit in a 16 ms frame. Also the element count after each
+// update. The search box holds "/" so all 1,000 cgroups are lines of the table (the worst case for
+// sorting; the DOM still holds only the lines in view) and the map draws every cell wider than
+// half a pixel. Targets: p95 ≤ 16 ms; no growth of DOM elements over 60 updates (updates 5 and 55
+// of the measured run carry the same payload, so their DOMs must be the same size). rAF frame
 // intervals over the run are reported too (vsync-bound, about 16.7 ms when nothing is dropped).
+// The machine's load average is printed with the figures: other work on these 2 cores stretches
+// every frame.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, BrowserType, Page } from 'playwright-core';
 import type { ApiHandlers, TopicProviders } from '../../main/core/dispatch.js';
@@ -101,7 +105,10 @@ function benchDispatcher(onUpdate: (sequence: number) => void): Dispatcher {
 }
 
 interface PageFrame {
+  /** Script of the update plus the rendering of the frame that shows it. */
   workMs: number;
+  /** The script part alone (message handler and Svelte's flush). */
+  scriptMs: number;
   elements: number;
   payloadBytes: number;
 }
@@ -134,13 +141,23 @@ function instrument(): void {
         handler.call(this, event);
         if (!text.includes('"structureId"')) return;
         // Svelte flushes its effects in a microtask queued during the handler; a few microtasks
-        // later every DOM change of this update is made. Then style and layout are forced, so the
-        // figure is script + style + layout of the update, without the wait for the next frame.
+        // later every DOM change of this update is made (script: parse, models, Svelte, canvas).
+        // Then the next frame renders it: from its requestAnimationFrame callback to a task posted
+        // there, which runs once that frame's style, layout, paint and commit are done. The
+        // figure is the sum of both parts; the idle wait for the frame in between is not counted.
         queueMicrotask(() =>
           queueMicrotask(() =>
             queueMicrotask(() => {
-              void document.body.getBoundingClientRect();
-              frames.push({ workMs: performance.now() - started, elements: document.getElementsByTagName('*').length, payloadBytes: text.length });
+              const scripted = performance.now() - started;
+              requestAnimationFrame(() => {
+                const frameStart = performance.now();
+                const channel = new MessageChannel();
+                channel.port1.onmessage = () => {
+                  frames.push({ workMs: scripted + (performance.now() - frameStart), scriptMs: scripted, elements: document.getElementsByTagName('*').length, payloadBytes: text.length });
+                  channel.port1.close();
+                };
+                channel.port2.postMessage(null);
+              });
             }),
           ),
         );
@@ -227,6 +244,7 @@ export const cgroupTreeRenderSuite: Suite = {
           pass: p95 <= 16,
         },
         info('update frame time median', median(work), 'ms'),
+        info('of which script (parse, models, Svelte, canvas), median', median(measured.map((frame) => frame.scriptMs)), 'ms'),
         info('update frame time max', Math.max(...work), 'ms'),
         {
           name: `DOM elements after update ${WARMUP_UPDATES + PERIOD} minus after update ${WARMUP_UPDATES} (same payload; range over the run ${Math.min(...counts)}–${Math.max(...counts)})`,
@@ -236,6 +254,7 @@ export const cgroupTreeRenderSuite: Suite = {
           pass: same - first <= 0,
         },
         info('requestAnimationFrame interval p95 over the run', percentile(intervals, 95), 'ms'),
+        info('load average (1 min) at the end of the run, on this many cores: ' + String(cpus().length), loadavg()[0], 'runnable'),
         info('cgroups.tree payload size, figures only (JSON, 1,000 cgroups; the structure goes once)', median(measured.map((frame) => frame.payloadBytes)) / 1024, 'KiB'),
         info('cgroups.tree first payload size, with the structure', JSON.stringify(syntheticCgroupTree(0)).length / 1024, 'KiB'),
       ];
