@@ -19,8 +19,10 @@ function localCgroupVersion(): CgroupTreePayload['cgroupVersion'] {
 
 function noteFor(session: Session, node: string, cadvisor: NodeCadvisor | undefined, hasReading: boolean, lastScrapeUp: boolean, hasRates: boolean): string | null {
   if (!cadvisor) {
-    if (session.kind === 'cluster' && !session.nodes.value.some((candidate) => candidate.name === node)) {
-      return session.nodes.value.length === 0 ? 'Waiting for the node list…' : `Node ${node} is not in this cluster; pick another node.`;
+    const nodes = session.nodes.value;
+    if (!nodes.some((candidate) => candidate.name === node)) {
+      if (session.kind === 'local') return `This machine is ${nodes[0]?.name ?? 'another host'}, not ${node}; pick it in the node list.`;
+      return nodes.length === 0 ? 'Waiting for the node list…' : `Node ${node} is not in this cluster; pick another node.`;
     }
     return `No kubelet cAdvisor target for node ${node} yet. Slicewise reads /metrics/cadvisor through the apiserver's node proxy, which needs get on nodes/proxy.`;
   }
