@@ -43,7 +43,7 @@ export function cgroupColumns(current: () => CgroupTreeModel, set: string): Colu
     {
       id: 'cpu',
       label: rates ? 'CPU' : 'CPU time',
-      width: '60px',
+      width: '68px',
       align: 'right',
       title: rates ? 'CPU in cores (CPU-seconds per second) between the last two readings' : 'Cumulative CPU time; cores appear after the second reading',
       text: (row) => (rates ? formatCores(figure('cpuCores', row)) : formatSeconds(cpuSortValue(current(), row.index))),
