@@ -106,12 +106,30 @@ describe('browser mode: the Explorer with the in-cluster Prometheus', () => {
 
   it('completes metric names from Prometheus in the editor', async () => {
     const { page } = browser;
+    // The oracle first: Prometheus itself must know the name (it scrapes nginx on its own schedule).
+    await expect
+      .poll(async () => ((await (await fetch(`${prometheusBase}/api/v1/label/__name__/values`)).json()) as { data: string[] }).data.includes('nginx_connections_active'), { timeout: 60_000 })
+      .toBe(true);
     const editor = page.getByTestId('promql-editor');
-    await editor.click();
-    await page.keyboard.press('Control+a');
-    await page.keyboard.type('nginx_connections_ac');
     const option = page.locator('.cm-tooltip-autocomplete li', { hasText: 'nginx_connections_active' });
-    await option.waitFor({ timeout: 15_000 });
+    // Names looked up before Prometheus had them are refreshed in the background (15 s); type again
+    // until completion offers the name.
+    await expect
+      .poll(
+        async () => {
+          await editor.click();
+          await page.keyboard.press('Control+a');
+          await page.keyboard.type('nginx_connections_ac');
+          const shown = await option.waitFor({ timeout: 3_000 }).then(
+            () => true,
+            () => false,
+          );
+          if (!shown) await page.keyboard.press('Escape');
+          return shown;
+        },
+        { timeout: 45_000, intervals: [1000] },
+      )
+      .toBe(true);
     await browser.screenshot('explorer-completion');
     await page.keyboard.press('Escape');
   });

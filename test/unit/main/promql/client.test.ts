@@ -105,9 +105,13 @@ describe('CachedPrometheusClient and empty answers', () => {
     expect(await client.labelValues('__name__')).toEqual([]);
     now = 10_000;
     expect(await client.labelValues('__name__')).toEqual(['up']);
-    now = 100_000;
+    now = 20_000;
     expect(await client.labelValues('__name__')).toEqual(['up']);
     expect(asked).toBe(2);
+    // Past the refresh age: still served from the cache, refreshed once in the background.
+    now = 100_000;
+    expect(await client.labelValues('__name__')).toEqual(['up']);
+    expect(asked).toBe(3);
   });
 });
 
@@ -171,5 +175,38 @@ describe('CachedPrometheusClient', () => {
     failLabels = false;
     expect(await client.labelNames()).toEqual(['job']);
     expect(counts.labels).toBe(2);
+  });
+});
+
+describe('CachedPrometheusClient refresh', () => {
+  it('serves a stale hit at once and refreshes it in the background', async () => {
+    let now = 0;
+    let names = ['up'];
+    let calls = 0;
+    const inner = {
+      buildInfo: async () => ({ version: '2.42.0' }),
+      query: async () => ({ resultType: 'scalar' as const, tsMs: 0, raw: '1' }),
+      queryRange: async () => ({ xs: [], series: [], warnings: [] }),
+      labelNames: async () => ['__name__'],
+      labelValues: async () => {
+        calls += 1;
+        return [...names];
+      },
+      series: async () => [],
+      metadata: async () => ({}),
+    };
+    const client = new CachedPrometheusClient(inner, { maxAgeMs: 120_000, refreshAfterMs: 15_000, now: () => now });
+    expect(await client.labelValues('__name__')).toEqual(['up']);
+    names = ['up', 'nginx_up'];
+    now = 5_000;
+    expect(await client.labelValues('__name__')).toEqual(['up']);
+    expect(calls).toBe(1);
+    now = 20_000;
+    // Stale: the old answer now, a refresh behind it.
+    expect(await client.labelValues('__name__')).toEqual(['up']);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(calls).toBe(2);
+    expect(await client.labelValues('__name__')).toEqual(['up', 'nginx_up']);
+    expect(calls).toBe(2);
   });
 });
