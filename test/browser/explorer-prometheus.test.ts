@@ -127,7 +127,7 @@ describe('browser mode: the Explorer with the in-cluster Prometheus', () => {
           if (!shown) await page.keyboard.press('Escape');
           return shown;
         },
-        { timeout: 45_000, intervals: [1000] },
+        { timeout: 45_000, interval: 1000 },
       )
       .toBe(true);
     await browser.screenshot('explorer-completion');
