@@ -26,7 +26,7 @@ interface Case {
 }
 
 function runsFor(bytes: number): number {
-  return bytes > 20e6 ? 5 : bytes > 5e6 ? 9 : 25;
+  return bytes > 20e6 ? 5 : bytes > 5e6 ? 15 : 25;
 }
 
 /** Warm-up runs: enough for the JIT to settle on the repeat path (about 100 MB of input). */
