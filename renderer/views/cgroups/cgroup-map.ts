@@ -62,13 +62,15 @@ function hierarchyOf(model: CgroupTreeModel): HierarchyNode<number> {
 export function layoutIcicle(model: CgroupTreeModel, size: MapSize, colour: MapColour, width: number, height: number): MapLayout {
   if (model.nodes.length === 0 || width <= 0 || height <= 0) return { cells: [], byCount: false };
   const own = model.nodes.map((node) => ownValue(model, node.index, size));
-  const self = model.nodes.map((node) => {
+  // A typed array: plain doubles, not a boxed number per cgroup on every update.
+  const self = new Float64Array(model.nodes.length);
+  for (const node of model.nodes) {
     const value = own[node.index];
-    if (value === null || value <= 0) return 0;
+    if (value === null || value <= 0) continue;
     let children = 0;
     for (const child of node.children) children += Math.max(0, own[child] ?? 0);
-    return Math.max(0, value - children);
-  });
+    self[node.index] = Math.max(0, value - children);
+  }
   // The root alone reporting (this machine's CPU on a cgroup v1 host where processes sit in
   // the root's cpu hierarchy) would draw one bar; counting shows the structure instead.
   const reportedBelowRoot = model.nodes.some((node) => node.index !== 0 && (own[node.index] ?? 0) > 0);

@@ -143,22 +143,55 @@ function matches(model: CgroupTreeModel, node: CgroupNodeModel, needle: string):
   return !!row.container && ((row.container.name ?? '').toLowerCase().includes(needle) || (row.container.image ?? '').toLowerCase().includes(needle));
 }
 
-/** The last search per structure: names and paths do not change with the figures. */
-const searches = new WeakMap<readonly CgroupNodeModel[], { needle: string; keep: Set<number> }>();
+/** What a search keeps: matching rows with their ancestors, and each kept row's kept children. */
+interface SearchResult {
+  needle: string;
+  keep: Set<number>;
+  children: Map<number, number[]>;
+}
 
-/** Indices of the rows a search matches (case-insensitive), with all their ancestors. */
-function searchKeep(model: CgroupTreeModel, query: string): Set<number> | null {
+/** The last search per structure: names and paths do not change with the figures. */
+const searches = new WeakMap<readonly CgroupNodeModel[], SearchResult>();
+
+/** The rows a search matches (case-insensitive), with all their ancestors; null for no search. */
+function searchResult(model: CgroupTreeModel, query: string): SearchResult | null {
   const needle = query.trim().toLowerCase();
   if (needle === '') return null;
   const cached = searches.get(model.nodes);
-  if (cached?.needle === needle) return cached.keep;
+  if (cached?.needle === needle) return cached;
   const keep = new Set<number>();
-  searches.set(model.nodes, { needle, keep });
   for (const node of model.nodes) {
     if (!matches(model, node, needle)) continue;
     for (let index = node.index; index >= 0 && !keep.has(index); index = model.nodes[index].parent) keep.add(index);
   }
-  return keep;
+  const children = new Map<number, number[]>();
+  for (const index of keep) children.set(index, model.nodes[index].children.filter((child) => keep.has(child)));
+  const result = { needle, keep, children };
+  searches.set(model.nodes, result);
+  return result;
+}
+
+/**
+ * Table lines per structure, shown open and shown closed: a line depends on the structure and
+ * whether it is open, never on the figures, so a live update allocates no line objects (the
+ * table re-reads the figures through its columns). Frozen: they are shared between updates.
+ */
+const lines = new WeakMap<readonly CgroupNodeModel[], { open: VisibleCgroup[]; closed: VisibleCgroup[] }>();
+
+function lineOf(model: CgroupTreeModel, index: number, open: boolean): VisibleCgroup {
+  let cache = lines.get(model.nodes);
+  if (!cache) {
+    cache = { open: [], closed: [] };
+    lines.set(model.nodes, cache);
+  }
+  const side = open ? cache.open : cache.closed;
+  let line = side[index];
+  if (!line) {
+    const node = model.nodes[index];
+    line = Object.freeze({ key: node.path, index, depth: node.depth, hasChildren: node.children.length > 0, expanded: open });
+    side[index] = line;
+  }
+  return line;
 }
 
 /**
@@ -169,17 +202,17 @@ function searchKeep(model: CgroupTreeModel, query: string): Set<number> | null {
 export function visibleRows(model: CgroupTreeModel, expanded: ReadonlySet<string>, key: CgroupSortKey, direction: SortDirection, search = ''): VisibleCgroup[] {
   const rows: VisibleCgroup[] = [];
   if (model.nodes.length === 0) return rows;
-  const keep = searchKeep(model, search);
+  const found = searchResult(model, search);
   // Every row's sort value once, not once per comparison.
   const values = key === 'name' ? undefined : model.nodes.map((node) => sortValue(model, node.index, key));
   const visit = (index: number) => {
     const node = model.nodes[index];
-    const children = keep ? node.children.filter((child) => keep.has(child)) : node.children;
-    const open = keep ? children.length > 0 : expanded.has(node.path);
-    rows.push({ key: node.path, index, depth: node.depth, hasChildren: node.children.length > 0, expanded: open && children.length > 0 });
+    const children = found ? (found.children.get(index) ?? []) : node.children;
+    const open = found ? children.length > 0 : expanded.has(node.path);
+    rows.push(lineOf(model, index, open && children.length > 0));
     if (open) for (const child of sortSiblings(model, children, key, direction, values)) visit(child);
   };
-  if (!keep || keep.has(0)) visit(0);
+  if (!found || found.keep.has(0)) visit(0);
   return rows;
 }
 

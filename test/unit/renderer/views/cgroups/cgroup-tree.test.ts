@@ -120,4 +120,23 @@ describe('the Cgroups view’s tree model', () => {
     // The search leaves the open set alone.
     expect(closed.size).toBe(0);
   });
+
+  it('reuses the same line objects across live updates, re-sorted by the new figures, and a new one when a line opens', () => {
+    const model = buildTreeModel(payload);
+    const open = new Set(['/', '/kubepods', '/kubepods/burstable']);
+    const before = visibleRows(model, open, 'cpu', 'desc');
+    // pod-a now uses more CPU than pod-b: same structure, new figures.
+    const cpuCores = [...payload.figures.cpuCores];
+    cpuCores[3] = 0.35;
+    const next = buildTreeModel({ ...payload, figures: { ...payload.figures, cpuCores } }, model);
+    const after = visibleRows(next, open, 'cpu', 'desc');
+    expect(after.map((row) => row.key)).toEqual(['/', '/system.slice', '/kubepods', '/kubepods/burstable', '/kubepods/burstable/pod-a', '/kubepods/burstable/pod-b', '/kubepods/besteffort', '/#unaccounted']);
+    for (const line of after) expect(line).toBe(before.find((row) => row.key === line.key));
+    const podA = after.find((row) => row.key === '/kubepods/burstable/pod-a')!;
+    expect(podA.expanded).toBe(false);
+    const opened = visibleRows(next, new Set([...open, '/kubepods/burstable/pod-a']), 'cpu', 'desc').find((row) => row.key === podA.key)!;
+    expect(opened).not.toBe(podA);
+    expect(opened).toEqual({ ...podA, expanded: true });
+    expect(Object.isFrozen(opened)).toBe(true);
+  });
 });
