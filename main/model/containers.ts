@@ -139,6 +139,9 @@ export function containerRows(input: ContainerRowsInput): ContainerRow[] {
     for (const container of pod.containers) {
       const key = `${pod.namespace}/${pod.name}/${container.name}`;
       used.add(key);
+      // An init container that finished its work holds nothing; a line per pod for it is noise
+      // (kubectl shows them only while the pod is initialising).
+      if (container.role === 'init' && container.state === 'terminated' && container.stateReason === 'Completed') continue;
       const candidates = measured.get(key) ?? [];
       const match = candidates.find((candidate) => container.containerId && candidate.cgroup.container?.id === container.containerId) ?? pickLatest(candidates, figures);
       const podCgroup = match?.pod ?? podCgroups.get(`${pod.namespace}/${pod.name}`);
@@ -149,6 +152,7 @@ export function containerRows(input: ContainerRowsInput): ContainerRow[] {
           namespace: pod.namespace,
           pod: pod.name,
           container: container.name,
+          role: container.role,
           image: container.image ?? match?.cgroup.container?.image ?? null,
           owner,
           qosClass: pod.qosClass,
@@ -173,6 +177,7 @@ export function containerRows(input: ContainerRowsInput): ContainerRow[] {
         namespace: podRef.namespace!,
         pod: podRef.name!,
         container: match.cgroup.container!.name!,
+        role: null,
         image: match.cgroup.container?.image ?? null,
         owner: owner ? (input.controllerOf?.(podRef.namespace!, owner) ?? owner) : null,
         qosClass: qosName(match.cgroup.qos),
@@ -212,6 +217,7 @@ interface RowParts {
   namespace: string;
   pod: string;
   container: string;
+  role: ContainerRow['role'];
   image: string | null;
   owner: { kind: string; name: string } | null;
   qosClass: ContainerRow['qosClass'];
@@ -233,6 +239,7 @@ function buildRow(parts: RowParts): ContainerRow {
     namespace: parts.namespace,
     pod: parts.pod,
     container: parts.container,
+    role: parts.role,
     image: parts.image,
     ownerKind: parts.owner?.kind ?? null,
     ownerName: parts.owner?.name ?? null,

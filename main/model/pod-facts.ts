@@ -2,9 +2,18 @@ import type { KubeObject } from '../cluster/objects.js';
 import type { PodMeta } from './cgroup/tree.js';
 import { parseQuantity } from './nodes.js';
 
+/**
+ * What a container is to its pod: an app container; an init container, which runs to completion
+ * before the app containers start; or a sidecar, an init container with `restartPolicy: Always`
+ * that starts before the app containers and runs beside them for the pod's life (KEP-753,
+ * Kubernetes 1.29+; how Istio's native sidecar mode and many log shippers run).
+ */
+export type ContainerRole = 'app' | 'init' | 'sidecar';
+
 /** One container of a pod spec with its status, in the units the views use (cores, bytes). */
 export interface ContainerFacts {
   name: string;
+  role: ContainerRole;
   image: string | null;
   cpuRequestCores: number | null;
   cpuLimitCores: number | null;
@@ -32,6 +41,7 @@ export interface PodFacts {
   /** Static pods: the kubelet names the cgroup after this config hash (`kubernetes.io/config.mirror`). */
   mirrorHash: string | null;
   createdMs: number | null;
+  /** Init containers and sidecars first, in spec order (the order they start in), then app containers. */
   containers: ContainerFacts[];
 }
 
@@ -56,44 +66,55 @@ interface ContainerStatusLike {
 interface ContainerSpecLike {
   name: string;
   image?: string;
+  restartPolicy?: string;
   resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> };
 }
 
-/** Reads a Pod object (as the watch cache keeps it) into `PodFacts`. Init containers are left out. */
+function containerFacts(container: ContainerSpecLike, role: ContainerRole, entry: ContainerStatusLike | undefined): ContainerFacts {
+  const requests = container.resources?.requests ?? {};
+  const limits = container.resources?.limits ?? {};
+  let state: ContainerFacts['state'] = 'unknown';
+  let stateReason: string | null = null;
+  if (entry?.state?.running) state = 'running';
+  else if (entry?.state?.waiting) {
+    state = 'waiting';
+    stateReason = entry.state.waiting.reason ?? null;
+  } else if (entry?.state?.terminated) {
+    state = 'terminated';
+    stateReason = entry.state.terminated.reason ?? null;
+  }
+  return {
+    name: container.name,
+    role,
+    image: container.image ?? null,
+    cpuRequestCores: parseQuantity(requests.cpu),
+    cpuLimitCores: parseQuantity(limits.cpu),
+    memoryRequestBytes: parseQuantity(requests.memory),
+    memoryLimitBytes: parseQuantity(limits.memory),
+    containerId: stripRuntimePrefix(entry?.containerID),
+    restarts: typeof entry?.restartCount === 'number' ? entry.restartCount : null,
+    state,
+    stateReason,
+    lastTerminationReason: entry?.lastState?.terminated?.reason ?? null,
+  };
+}
+
+function statusesByName(list: unknown): Map<string, ContainerStatusLike> {
+  return new Map(((Array.isArray(list) ? list : []) as ContainerStatusLike[]).map((entry) => [entry.name, entry]));
+}
+
+/** Reads a Pod object (as the watch cache keeps it) into `PodFacts`, init containers and sidecars included. */
 export function podFacts(pod: KubeObject): PodFacts {
   const spec = pod.spec ?? {};
   const status = pod.status ?? {};
-  const statuses = new Map<string, ContainerStatusLike>(((status.containerStatuses ?? []) as ContainerStatusLike[]).map((entry) => [entry.name, entry]));
+  const statuses = statusesByName(status.containerStatuses);
+  const initStatuses = statusesByName(status.initContainerStatuses);
   const controller = (pod.metadata.ownerReferences ?? []).find((owner) => owner.controller) ?? pod.metadata.ownerReferences?.[0];
   const created = pod.metadata.creationTimestamp ? Date.parse(pod.metadata.creationTimestamp) : NaN;
-  const containers = ((spec.containers ?? []) as ContainerSpecLike[]).map((container): ContainerFacts => {
-    const entry = statuses.get(container.name);
-    const requests = container.resources?.requests ?? {};
-    const limits = container.resources?.limits ?? {};
-    let state: ContainerFacts['state'] = 'unknown';
-    let stateReason: string | null = null;
-    if (entry?.state?.running) state = 'running';
-    else if (entry?.state?.waiting) {
-      state = 'waiting';
-      stateReason = entry.state.waiting.reason ?? null;
-    } else if (entry?.state?.terminated) {
-      state = 'terminated';
-      stateReason = entry.state.terminated.reason ?? null;
-    }
-    return {
-      name: container.name,
-      image: container.image ?? null,
-      cpuRequestCores: parseQuantity(requests.cpu),
-      cpuLimitCores: parseQuantity(limits.cpu),
-      memoryRequestBytes: parseQuantity(requests.memory),
-      memoryLimitBytes: parseQuantity(limits.memory),
-      containerId: stripRuntimePrefix(entry?.containerID),
-      restarts: typeof entry?.restartCount === 'number' ? entry.restartCount : null,
-      state,
-      stateReason,
-      lastTerminationReason: entry?.lastState?.terminated?.reason ?? null,
-    };
-  });
+  const containers = [
+    ...((spec.initContainers ?? []) as ContainerSpecLike[]).map((container) => containerFacts(container, container.restartPolicy === 'Always' ? 'sidecar' : 'init', initStatuses.get(container.name))),
+    ...((spec.containers ?? []) as ContainerSpecLike[]).map((container) => containerFacts(container, 'app', statuses.get(container.name))),
+  ];
   return {
     uid: pod.metadata.uid,
     name: pod.metadata.name,
@@ -107,6 +128,33 @@ export function podFacts(pod: KubeObject): PodFacts {
     createdMs: Number.isFinite(created) ? created : null,
     containers,
   };
+}
+
+/** Largest of two figures, either absent. */
+function maxNullable(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}
+
+/**
+ * A pod's request or limit of one resource as the scheduler and kubelet reckon it (KEP-753,
+ * `resourcehelper.PodRequests`): the larger of what it holds while running (app containers plus
+ * sidecars) and its peak during start-up (each init container plus the sidecars started before it).
+ * Containers that do not set the figure count zero; null when none sets it.
+ */
+export function podResource(containers: readonly ContainerFacts[], pick: (container: ContainerFacts) => number | null): number | null {
+  let sidecars: number | null = null;
+  let apps: number | null = null;
+  let startupPeak: number | null = null;
+  for (const container of containers) {
+    const value = pick(container);
+    if (container.role === 'sidecar') sidecars = value === null ? sidecars : (sidecars ?? 0) + value;
+    else if (container.role === 'init') startupPeak = value === null ? startupPeak : maxNullable(startupPeak, value + (sidecars ?? 0));
+    else apps = value === null ? apps : (apps ?? 0) + value;
+  }
+  const running = apps === null && sidecars === null ? null : (apps ?? 0) + (sidecars ?? 0);
+  return maxNullable(running, startupPeak);
 }
 
 /** The cgroup tree's view of a pod (joins pod and container cgroups to names). */

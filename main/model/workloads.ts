@@ -9,7 +9,7 @@
 import type { ContainerRow, NodeConditionsRow, PodPhaseCounts, WorkloadRow, WorkloadsPayload } from '../../preload/contract/index.js';
 import type { KubeObject } from '../cluster/objects.js';
 import type { KsmContainerFacts, LabelledSample } from './containers.js';
-import type { PodFacts } from './pod-facts.js';
+import { podResource, type PodFacts } from './pod-facts.js';
 
 /** The kube-state-metrics families the Workloads view reads. */
 export const WORKLOAD_KSM_FAMILIES = [
@@ -291,12 +291,11 @@ export function summarizeWorkloads(input: WorkloadsInput): WorkloadsPayload {
       const pod = cachedPods.get(podKey);
       if (pod && (pod.phase === 'Succeeded' || pod.phase === 'Failed')) continue;
       if (pod) {
-        for (const container of pod.containers) {
-          target.cpuRequestCores = addNullable(target.cpuRequestCores, container.cpuRequestCores);
-          target.cpuLimitCores = addNullable(target.cpuLimitCores, container.cpuLimitCores);
-          target.memoryRequestBytes = addNullable(target.memoryRequestBytes, container.memoryRequestBytes);
-          target.memoryLimitBytes = addNullable(target.memoryLimitBytes, container.memoryLimitBytes);
-        }
+        // As the scheduler counts a pod: app containers and sidecars, or the start-up peak.
+        target.cpuRequestCores = addNullable(target.cpuRequestCores, podResource(pod.containers, (container) => container.cpuRequestCores));
+        target.cpuLimitCores = addNullable(target.cpuLimitCores, podResource(pod.containers, (container) => container.cpuLimitCores));
+        target.memoryRequestBytes = addNullable(target.memoryRequestBytes, podResource(pod.containers, (container) => container.memoryRequestBytes));
+        target.memoryLimitBytes = addNullable(target.memoryLimitBytes, podResource(pod.containers, (container) => container.memoryLimitBytes));
       } else if (input.ksmContainers) {
         for (const [key, facts] of input.ksmContainers) {
           if (!key.startsWith(`${podKey}/`)) continue;

@@ -12,6 +12,11 @@ export interface ContainerRow {
   namespace: string;
   pod: string;
   container: string;
+  /**
+   * `app`; `sidecar`, an init container that keeps running beside the app (restartPolicy: Always);
+   * `init`, listed only while it has not completed; null when no pod spec names the container.
+   */
+  role: 'app' | 'init' | 'sidecar' | null;
   image: string | null;
   /** Controller of the pod, e.g. ReplicaSet web/nginx-7d9 → shown as its Deployment where known. */
   ownerKind: string | null;

@@ -219,6 +219,50 @@ describe('pods without a cgroup and host-network pods', () => {
   });
 });
 
+describe('init containers and sidecars', () => {
+  const samples = readSamples(readFixture('cadvisor', 'kubelet', DUMP), 'text');
+  // The dump's php-apache container recast as a native sidecar (KEP-753) of its pod, beside an app
+  // container the kubelet has not started and an init container that is done.
+  const pod = podFacts({
+    metadata: { name: 'e2e-hpa-6cd8d99884-tggnr', namespace: 'scraper', uid: '3ea3ef66-5f89-43b7-b88b-6ee26f5b18a4' },
+    spec: {
+      nodeName: 'datagen-1-35',
+      initContainers: [
+        { name: 'migrate', image: 'migrate:1' },
+        { name: 'php-apache', image: 'docker.io/library/nginx:alpine', restartPolicy: 'Always', resources: { requests: { cpu: '200m' } } },
+        { name: 'wait-for-db', image: 'busybox:1' },
+      ],
+      containers: [{ name: 'app', image: 'app:1' }],
+    },
+    status: {
+      phase: 'Pending',
+      qosClass: 'Burstable',
+      initContainerStatuses: [
+        { name: 'migrate', restartCount: 0, state: { terminated: { reason: 'Completed' } } },
+        { name: 'php-apache', containerID: `containerd://${CONTAINER_ID}`, restartCount: 0, state: { running: {} } },
+        { name: 'wait-for-db', restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } } },
+      ],
+      containerStatuses: [{ name: 'app', restartCount: 0, state: { waiting: { reason: 'PodInitializing' } } }],
+    },
+  });
+  const rows = containerRows({ node: 'datagen-1-35', window: { current: { tsMs: 0, samples } }, pods: [pod] });
+
+  it('lists a sidecar with its role and its own cgroup’s figures', () => {
+    expect(rows.find((row) => row.key === KEY)).toMatchObject({ role: 'sidecar', measured: true, cpuRequestCores: 0.2, state: 'running' });
+  });
+
+  it('lists an init container still at work, and leaves out one that completed', () => {
+    expect(rows.find((row) => row.key === 'scraper/e2e-hpa-6cd8d99884-tggnr/wait-for-db')).toMatchObject({ role: 'init', measured: false, restarts: 4, stateReason: 'CrashLoopBackOff' });
+    expect(rows.find((row) => row.container === 'migrate')).toBeUndefined();
+    expect(rows.find((row) => row.container === 'app')).toMatchObject({ role: 'app', state: 'waiting' });
+  });
+
+  it('has no role for a container cgroup no pod spec names', () => {
+    const stray = containerRows({ node: 'datagen-1-35', window: { current: { tsMs: 0, samples } }, pods: [] });
+    expect(stray.find((row) => row.key === KEY)?.role).toBeNull();
+  });
+});
+
 describe('ksmContainerFacts', () => {
   it('reads requests, limits and restarts from the real KSM 2.19 scrape', () => {
     const samples = readSamples(readFixture('kube-state-metrics', 'ksm-v2.19.0_k8s-1.35_minikube.prom'), 'text');

@@ -127,6 +127,26 @@ describe('summarizeWorkloads from the API objects (no kube-state-metrics)', () =
     ]);
   });
 
+  it('counts a pod with a sidecar and an init container as the scheduler does', () => {
+    const withSidecar = podFacts({
+      metadata: { name: 'nginx-abc-9', namespace: 'web', uid: 'nginx-abc-9', ownerReferences: [{ kind: 'ReplicaSet', name: 'nginx-abc', controller: true }] },
+      spec: {
+        nodeName: 'n1',
+        initContainers: [
+          { name: 'proxy', restartPolicy: 'Always', resources: { requests: { cpu: '50m', memory: '32Mi' } } },
+          { name: 'warm-cache', resources: { requests: { cpu: '1', memory: '16Mi' } } },
+        ],
+        containers: [{ name: 'nginx', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } } }],
+      },
+      status: { phase: 'Running', initContainerStatuses: [{ name: 'proxy', restartCount: 5, state: { running: {} } }], containerStatuses: [{ name: 'nginx', restartCount: 0, state: { running: {} } }] },
+    });
+    const row = summarizeWorkloads(input({ deployments: [deployment], replicaSets: [replicaSet], pods: [withSidecar] })).workloads[0];
+    // CPU: start-up peak warm-cache 1 + proxy 0.05 beats running 0.1 + 0.05. Memory: running 64 + 32 MiB beats 16 + 32.
+    expect(row.cpuRequestCores).toBeCloseTo(1.05, 12);
+    expect(row.memoryRequestBytes).toBe(96 * 1024 * 1024);
+    expect(row.restarts).toBe(5);
+  });
+
   it('treats omitted zero-valued status fields as 0 (the apiserver drops them)', () => {
     const scaledFromZero: KubeObject = { ...deployment, spec: { replicas: 2 }, status: { replicas: 2, updatedReplicas: 2 } };
     const row = summarizeWorkloads(input({ deployments: [scaledFromZero] })).workloads[0];
