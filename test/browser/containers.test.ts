@@ -25,9 +25,13 @@ describe('browser: the Containers view', () => {
     await page.goto(`${web.url}#/containers/datagen-1-35`);
     const grid = page.getByRole('grid', { name: 'Containers' });
     await grid.waitFor({ timeout: 60_000 });
-    // One row per container of every pod spec on the node (the dump's pods, node-exporter, kube-state-metrics, 2 × nginx + exporter).
-    const pods = sim.objects.list('pods') as unknown as { spec: { nodeName?: string; containers: unknown[] } }[];
-    const expected = pods.filter((pod) => pod.spec.nodeName === 'datagen-1-35').reduce((sum, pod) => sum + pod.spec.containers.length, 0);
+    // One row per container of every pod spec on the node (the dump's pods, node-exporter, kube-state-metrics
+    // with its log-shipper sidecar, 2 × nginx + exporter); kube-state-metrics' finished init container is left out.
+    const pods = sim.objects.list('pods') as unknown as { spec: { nodeName?: string; containers: unknown[]; initContainers?: { restartPolicy?: string }[] } }[];
+    const onNode = pods.filter((pod) => pod.spec.nodeName === 'datagen-1-35');
+    const sidecars = onNode.reduce((sum, pod) => sum + (pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').length, 0);
+    expect(sidecars).toBe(1);
+    const expected = onNode.reduce((sum, pod) => sum + pod.spec.containers.length, 0) + sidecars;
     expect(expected).toBeGreaterThan(20);
     const summary = page.getByTestId('containers-summary');
     await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toContain(`${expected} containers`);
@@ -42,6 +46,16 @@ describe('browser: the Containers view', () => {
     // Measured once two scrapes are in: CPU and the pod's network have figures, not "—".
     await expect.poll(() => cells.nth(2).textContent(), { timeout: 30_000 }).not.toBe('—');
     await expect.poll(() => cells.nth(8).textContent(), { timeout: 30_000 }).toMatch(/B\/s$/);
+
+    // The sidecar is a row of its own, marked, with its own cgroup's figures; the finished init container is not.
+    await page.getByRole('searchbox', { name: 'Filter containers' }).fill('sidecar');
+    const sidecarRow = grid.locator('[role=row][data-key$="/log-shipper"]');
+    await expect.poll(() => sidecarRow.count(), { timeout: 30_000 }).toBe(1);
+    expect(await sidecarRow.locator('[role=gridcell]').first().textContent()).toBe('log-shipper · sidecar');
+    expect(await sidecarRow.locator('[role=gridcell]').nth(3).textContent()).toBe('5.00m / —');
+    await expect.poll(() => sidecarRow.locator('[role=gridcell]').nth(2).textContent(), { timeout: 30_000 }).not.toBe('—');
+    await page.getByRole('searchbox', { name: 'Filter containers' }).fill('wait-for-apiserver');
+    await expect.poll(() => grid.locator('[role=row][data-key]').count(), { timeout: 10_000 }).toBe(0);
 
     // Sorting by memory puts the larger working set first.
     await page.getByRole('searchbox', { name: 'Filter containers' }).fill('');

@@ -28,6 +28,21 @@ const scenario: Scenario = {
       nodeName: 'worker-1',
       template: { labels: { app: 'nginx' }, containers: [{ name: 'nginx', image: 'docker.io/library/nginx:1.22', ports: [{ name: 'http', containerPort: 80 }] }] },
     },
+    {
+      // A finished init container and a native sidecar (KEP-753): READY counts the sidecar.
+      kind: 'Pod',
+      namespace: 'batch',
+      name: 'report',
+      nodeName: 'worker-1',
+      template: {
+        labels: { app: 'report' },
+        initContainers: [
+          { name: 'fetch', image: 'docker.io/library/busybox:1.36' },
+          { name: 'log-shipper', image: 'cr.fluentbit.io/fluent/fluent-bit:3.2.4', restartPolicy: 'Always' },
+        ],
+        containers: [{ name: 'report', image: 'docker.io/library/python:3.13-slim' }],
+      },
+    },
   ],
   services: [{ namespace: 'web', name: 'nginx', selector: { app: 'nginx' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] }],
 };
@@ -98,6 +113,22 @@ describe.each(['token', 'client-cert', 'exec'])('kubectl with context %s', (cont
     expect(creating?.slice(2, 4)).toEqual(['0/1', 'ContainerCreating']);
     const apiserver = lines.find((cells) => cells[1] === 'kube-apiserver-datagen-1-35');
     expect(apiserver?.slice(2, 4)).toEqual(['1/1', 'Running']);
+    const withSidecar = lines.find((cells) => cells[1] === 'report');
+    expect(withSidecar?.slice(2, 4)).toEqual(['2/2', 'Running']);
+  });
+
+  it('shows init containers and sidecars with their states, and the sidecar has a cgroup on its node', async () => {
+    const result = await runKubectl(sim, ['get', 'pod', 'report', '-n', 'batch', '-o', 'jsonpath={range .status.initContainerStatuses[*]}{.name}={.state}{"\\n"}{end}'], { home: home.home, context });
+    expect(result.code, result.stderr).toBe(0);
+    const states = Object.fromEntries(result.stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), JSON.parse(line.slice(line.indexOf('=') + 1)) as Record<string, { reason?: string }>]));
+    expect(Object.keys(states)).toEqual(['fetch', 'log-shipper']);
+    expect(states.fetch.terminated?.reason).toBe('Completed');
+    expect(Object.keys(states['log-shipper'])).toEqual(['running']);
+    const cadvisor = await runKubectl(sim, ['get', '--raw', '/api/v1/nodes/worker-1/proxy/metrics/cadvisor'], { home: home.home, context });
+    expect(cadvisor.code, cadvisor.stderr).toBe(0);
+    const lines = cadvisor.stdout.split('\n').filter((line) => line.startsWith('container_cpu_usage_seconds_total{') && line.includes('pod="report"'));
+    expect(lines.some((line) => line.includes('container="log-shipper"'))).toBe(true);
+    expect(lines.some((line) => line.includes('container="fetch"'))).toBe(false);
   });
 
   it('get svc -A lists services with their cluster IPs and ports', async () => {

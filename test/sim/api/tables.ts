@@ -58,10 +58,13 @@ const PRINTERS: Record<string, Printer> = {
     columns: [col('Name'), col('Ready'), col('Status'), col('Restarts', 'string'), col('Age'), col('IP', 'string', 1), col('Node', 'string', 1), col('Nominated Node', 'string', 1), col('Readiness Gates', 'string', 1)],
     cells(object, nowMs) {
       const pod = object as Pod;
-      const statuses = pod.status.containerStatuses ?? [];
+      // As kubectl's printPod: sidecars (restartable init containers) count in READY beside the
+      // app containers; every container's restarts count.
+      const sidecars = new Set((pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
+      const statuses = [...(pod.status.initContainerStatuses ?? []).filter((c) => sidecars.has(c.name)), ...(pod.status.containerStatuses ?? [])];
       const ready = statuses.filter((c) => c.ready).length;
-      const restarts = statuses.reduce((sum, c) => sum + c.restartCount, 0);
-      return [pod.metadata.name, `${ready}/${pod.spec.containers.length}`, podStatusText(pod), String(restarts), age(pod, nowMs), orNone(pod.status.podIP), orNone(pod.spec.nodeName), '<none>', '<none>'];
+      const restarts = [...(pod.status.initContainerStatuses ?? []), ...(pod.status.containerStatuses ?? [])].reduce((sum, c) => sum + c.restartCount, 0);
+      return [pod.metadata.name, `${ready}/${pod.spec.containers.length + sidecars.size}`, podStatusText(pod), String(restarts), age(pod, nowMs), orNone(pod.status.podIP), orNone(pod.spec.nodeName), '<none>', '<none>'];
     },
   },
   nodes: {

@@ -52,6 +52,8 @@ export interface Container {
   ports?: ContainerPort[];
   resources?: { requests?: ResourceList; limits?: ResourceList };
   args?: string[];
+  /** Init containers: `Always` is a sidecar (KEP-753). */
+  restartPolicy?: string;
   imagePullPolicy?: string;
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
@@ -78,6 +80,7 @@ export interface PodCondition {
 export interface Pod extends KubeObject {
   spec: {
     nodeName?: string;
+    initContainers?: Container[];
     containers: Container[];
     hostNetwork?: boolean;
     restartPolicy: string;
@@ -100,6 +103,7 @@ export interface Pod extends KubeObject {
     podIPs?: Array<{ ip: string }>;
     startTime?: string;
     qosClass?: string;
+    initContainerStatuses?: ContainerStatus[];
     containerStatuses?: ContainerStatus[];
   };
 }

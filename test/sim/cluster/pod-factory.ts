@@ -2,7 +2,7 @@ import type { ContainerRuntime, DumpPod, QosClass } from '../metrics/cadvisor-du
 import { parseQuantity } from '../metrics/kube-state-metrics.js';
 import type { Container, ContainerStatus, OwnerReference, Pod, PodCondition } from './kube-object.js';
 import { rfc3339 } from './time-format.js';
-import type { BackendSpec, ScenarioPodTemplate } from './scenario.js';
+import type { BackendSpec, ScenarioContainer, ScenarioPodTemplate } from './scenario.js';
 
 /**
  * What a controller needs to stamp out pods: labels, annotations, containers and which backend
@@ -17,17 +17,22 @@ export interface PodBlueprint {
   readonly serviceAccountName?: string;
   readonly nodeSelector?: Record<string, string>;
   readonly containers: Container[];
+  /** In start order; those with `restartPolicy: Always` are sidecars that keep running. */
+  readonly initContainers: Container[];
   readonly backends: ReadonlyArray<{ readonly containerPort: number; readonly spec: BackendSpec }>;
 }
 
 export function blueprintFromTemplate(template: ScenarioPodTemplate, extraLabels: Record<string, string> = {}): PodBlueprint {
-  const containers: Container[] = template.containers.map((c) => ({
+  const toContainer = (c: ScenarioContainer): Container => ({
     name: c.name,
     image: c.image,
     ...(c.args ? { args: c.args } : {}),
+    ...(c.restartPolicy ? { restartPolicy: c.restartPolicy } : {}),
     ...(c.ports?.length ? { ports: c.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })) } : {}),
     resources: { ...(c.resources?.requests ? { requests: { ...c.resources.requests } } : {}), ...(c.resources?.limits ? { limits: { ...c.resources.limits } } : {}) },
-  }));
+  });
+  const containers = template.containers.map(toContainer);
+  const initContainers = (template.initContainers ?? []).map(toContainer);
   const backends = template.containers.flatMap((c) => (c.ports ?? []).filter((p) => p.backend).map((p) => ({ containerPort: p.containerPort, spec: p.backend as BackendSpec })));
   return {
     labels: { ...(template.labels ?? {}), ...extraLabels },
@@ -37,6 +42,7 @@ export function blueprintFromTemplate(template: ScenarioPodTemplate, extraLabels
     serviceAccountName: template.serviceAccountName,
     nodeSelector: template.nodeSelector,
     containers,
+    initContainers,
     backends,
   };
 }
@@ -77,7 +83,7 @@ export function containersFromDump(pod: DumpPod): Container[] {
   });
 }
 
-/** The QoS class the kubelet computes from a pod spec (pkg/apis/core/v1/helper/qos). */
+/** The QoS class the kubelet computes from a pod spec, init containers included (pkg/apis/core/v1/helper/qos). */
 export function qosClassOf(containers: readonly Container[]): QosClass {
   let any = false;
   let guaranteed = true;
@@ -108,6 +114,8 @@ export interface PodPlan {
   readonly runtime: ContainerRuntime;
   /** Container ids (64 hex), one per container in blueprint order. */
   readonly containerIds: readonly string[];
+  /** Container ids (64 hex), one per init container in blueprint order. */
+  readonly initContainerIds: readonly string[];
   readonly extraAnnotations?: Record<string, string>;
   readonly extraLabels?: Record<string, string>;
 }
@@ -132,6 +140,24 @@ export function buildPod(plan: PodPlan, state: PodPhaseState, nowMs: number): Po
     restartCount: 0,
     state: running ? { running: { startedAt: rfc3339(created + 2000) } } : { waiting: { reason: 'ContainerCreating' } },
   }));
+  // Sidecars run with the pod; plain init containers ran to completion before the app started.
+  const initContainerStatuses: ContainerStatus[] = blueprint.initContainers.map((c, i) => {
+    const sidecar = c.restartPolicy === 'Always';
+    return {
+      name: c.name,
+      image: c.image,
+      imageID: imageId(c.image, plan.initContainerIds[i], plan.runtime),
+      ...(running ? { containerID: `${scheme}://${plan.initContainerIds[i]}` } : {}),
+      ready: running && sidecar,
+      started: running && sidecar,
+      restartCount: 0,
+      state: !running
+        ? { waiting: { reason: 'PodInitializing' } }
+        : sidecar
+          ? { running: { startedAt: rfc3339(created + 1500) } }
+          : { terminated: { exitCode: 0, reason: 'Completed', startedAt: rfc3339(created + 1000), finishedAt: rfc3339(created + 1400) } },
+    };
+  });
   const tolerations = [
     { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
     { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
@@ -152,6 +178,7 @@ export function buildPod(plan: PodPlan, state: PodPhaseState, nowMs: number): Po
     },
     spec: {
       nodeName: plan.nodeName,
+      ...(blueprint.initContainers.length ? { initContainers: blueprint.initContainers.map((c) => ({ ...c, imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' })) } : {}),
       containers: blueprint.containers.map((c) => ({ ...c, imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' })),
       ...(blueprint.hostNetwork ? { hostNetwork: true } : {}),
       restartPolicy: 'Always',
@@ -177,7 +204,8 @@ export function buildPod(plan: PodPlan, state: PodPhaseState, nowMs: number): Po
       hostIPs: [{ ip: plan.hostIP }],
       ...(running || state === 'creating' ? { podIP: plan.podIP, podIPs: [{ ip: plan.podIP }] } : {}),
       startTime: rfc3339(created + 1000),
-      qosClass: qosClassOf(blueprint.containers),
+      qosClass: qosClassOf([...blueprint.initContainers, ...blueprint.containers]),
+      ...(initContainerStatuses.length ? { initContainerStatuses } : {}),
       containerStatuses,
     },
   };

@@ -53,6 +53,8 @@ export interface ScenarioContainer {
   args?: string[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   ports?: ScenarioPort[];
+  /** Init containers only: `Always` makes it a sidecar that runs beside the app (KEP-753). */
+  restartPolicy?: 'Always';
 }
 
 export interface ScenarioPodTemplate {
@@ -63,6 +65,8 @@ export interface ScenarioPodTemplate {
   serviceAccountName?: string;
   nodeSelector?: Record<string, string>;
   containers: ScenarioContainer[];
+  /** Run in order before the containers; plain ones have completed by the time the pod runs. */
+  initContainers?: ScenarioContainer[];
 }
 
 export interface ScenarioWorkload {
@@ -182,6 +186,11 @@ export function validateScenario(value: unknown): Scenario {
     if (!workload.namespace || !workload.name) fail(`${where} needs namespace and name`);
     if (!workload.template || !Array.isArray(workload.template.containers) || workload.template.containers.length === 0) fail(`${where}.template.containers must list at least one container`);
     if (workload.nodeName && !nodeNames.has(workload.nodeName)) fail(`${where}.nodeName ${workload.nodeName} is not a node of the scenario`);
+    for (const container of workload.template.initContainers ?? []) {
+      if (!container.name || !container.image) fail(`${where}: every init container needs name and image`);
+      if (container.restartPolicy !== undefined && container.restartPolicy !== 'Always') fail(`${where}: init container ${container.name} may only have restartPolicy Always (a sidecar)`);
+      if (container.ports?.length) fail(`${where}: init container ${container.name} has ports; the simulator backs container ports only`);
+    }
     for (const container of workload.template.containers) {
       if (!container.name || !container.image) fail(`${where}: every container needs name and image`);
       for (const port of container.ports ?? []) {

@@ -260,7 +260,7 @@ export class SimCluster implements ApiBackend {
         const key = `${kind}:${dumpPod.namespace}/${owner.name}`;
         workload = this.#workloads.get(key);
         if (!workload) {
-          workload = { kind, namespace: dumpPod.namespace, name: owner.name, uid: this.names.uid(), blueprint: { labels, annotations: { ...addon?.annotations }, hostNetwork: false, containers, backends: addonBackends }, replicaSets: [] };
+          workload = { kind, namespace: dumpPod.namespace, name: owner.name, uid: this.names.uid(), blueprint: { labels, annotations: { ...addon?.annotations }, hostNetwork: false, containers, initContainers: [], backends: addonBackends }, replicaSets: [] };
           this.#workloads.set(key, workload);
         }
         if (owner.kind === 'Deployment') {
@@ -294,6 +294,7 @@ export class SimCluster implements ApiBackend {
         priorityClassName: owner?.kind === 'Node' || workload?.name === 'kube-proxy' ? 'system-node-critical' : dumpPod.namespace === 'kube-system' && workload ? 'system-cluster-critical' : undefined,
         serviceAccountName: workload ? workload.name : 'default',
         containers,
+        initContainers: [],
         backends: addonBackends,
       };
       const uid = dumpPod.isStatic ? this.names.uid() : dumpPod.cgroupUid;
@@ -309,6 +310,7 @@ export class SimCluster implements ApiBackend {
         podIP: hostNetwork ? state.internalIP : this.#allocatePodIp(state),
         runtime: dump.runtime,
         containerIds: dumpPod.containers.length ? dumpPod.containers.map((c) => c.id) : [this.names.hex(64)],
+        initContainerIds: [],
       };
       const pod = buildPod(plan, dumpPod.containers.length === 0 ? 'creating' : 'running', this.options.startMs);
       state.cadvisor.attachDumpPod(dumpPod, uid, name);
@@ -401,15 +403,20 @@ export class SimCluster implements ApiBackend {
       podIP: blueprint.hostNetwork ? state.internalIP : this.#allocatePodIp(state),
       runtime: state.dump.runtime,
       containerIds: blueprint.containers.map(() => this.names.hex(64)),
+      initContainerIds: blueprint.initContainers.map(() => this.names.hex(64)),
       extraLabels,
     };
     state.cadvisor.addSyntheticPod({
       uid,
       name: plan.name,
       namespace: plan.namespace,
-      qos: qosClassOf(blueprint.containers),
+      qos: qosClassOf([...blueprint.initContainers, ...blueprint.containers]),
       createdMs,
-      containers: blueprint.containers.map((c, i) => ({ name: c.name, image: c.image, id: plan.containerIds[i] })),
+      // Sidecars have cgroups beside the app containers; completed init containers' are gone.
+      containers: [
+        ...blueprint.containers.map((c, i) => ({ name: c.name, image: c.image, id: plan.containerIds[i] })),
+        ...blueprint.initContainers.flatMap((c, i) => (c.restartPolicy === 'Always' ? [{ name: c.name, image: c.image, id: plan.initContainerIds[i] }] : [])),
+      ],
       sandboxId: this.names.hex(64),
     });
     this.#pods.set(uid, { plan, workload });
@@ -619,6 +626,7 @@ export class SimCluster implements ApiBackend {
   #templateSpec(workload: WorkloadRecord): Pod['spec'] {
     const b = workload.blueprint;
     return {
+      ...(b.initContainers.length ? { initContainers: b.initContainers.map((c) => structuredClone(c)) } : {}),
       containers: b.containers.map((c) => structuredClone(c)),
       ...(b.hostNetwork ? { hostNetwork: true } : {}),
       restartPolicy: 'Always',
