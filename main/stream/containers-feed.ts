@@ -52,6 +52,30 @@ export function ksmTargets(session: FeedSession): Map<string, Readonly<Record<st
   return new Map(session.targets.value.filter((target) => target.source === 'kube-state-metrics' && target.health === 'up').map((target) => [target.id, target.labels]));
 }
 
+/** The targets the containers and workloads figures are read from: every node's cAdvisor and the kube-state-metrics that are up. */
+export function containerSourceIds(session: FeedSession): Set<string> {
+  return new Set([...[...cadvisorTargets(session).values()].map((target) => target.targetId), ...ksmTargets(session).keys()]);
+}
+
+/**
+ * Triggers `recompute` when a scrape of a target in `watched()` lands, the target list changes or
+ * the session's namespace filter moves (the triggers both the containers and workloads feeds need).
+ */
+export function recomputeOnSources(session: FeedSession, recompute: Recompute, watched: () => ReadonlySet<string>): Disposable {
+  const disposables = new DisposableStore();
+  disposables.add(session.store.onAppend((event) => watched().has(event.targetId) && recompute.trigger()));
+  disposables.add(session.targets.subscribe(() => recompute.trigger()));
+  let namespace = session.status.value.namespace;
+  disposables.add(
+    session.status.subscribe((status) => {
+      if (status.namespace === namespace) return;
+      namespace = status.namespace;
+      recompute.trigger();
+    }),
+  );
+  return disposables;
+}
+
 /** KSM requests/limits/restarts per container, when kube-state-metrics answers. */
 export function readKsmContainers(session: FeedSession): Map<string, KsmContainerFacts> | undefined {
   const targets = ksmTargets(session);
@@ -133,22 +157,13 @@ export function startContainersFeed(session: FeedSession, params: ContainerSelec
   const recompute = disposables.add(
     new Recompute(
       () => {
-        watched = new Set([...cadvisorTargets(session).values()].map((target) => target.targetId).concat([...ksmTargets(session).keys()]));
+        watched = containerSourceIds(session);
         emit(readContainerRows(session, selection(), Date.now()));
       },
       { onError: (error) => log.error('containers.list failed', error) },
     ),
   );
-  disposables.add(session.store.onAppend((event) => watched.has(event.targetId) && recompute.trigger()));
-  disposables.add(session.targets.subscribe(() => recompute.trigger()));
-  let namespace = session.status.value.namespace;
-  disposables.add(
-    session.status.subscribe((status) => {
-      if (status.namespace === namespace) return;
-      namespace = status.namespace;
-      recompute.trigger();
-    }),
-  );
+  disposables.add(recomputeOnSources(session, recompute, () => watched));
   if (session.cache) disposables.add(session.cache.onAnyChange((resource) => (resource === 'pods' || resource === 'replicasets') && recompute.trigger()));
   return disposables;
 }

@@ -8,7 +8,7 @@ import { readLatestSamples } from '../model/store-window.js';
 import { summarizeWorkloads, WORKLOAD_KSM_FAMILIES } from '../model/workloads.js';
 import { DisposableStore, type Disposable } from '../util/disposable.js';
 import type { Logger } from '../util/log.js';
-import { cadvisorTargets, ksmTargets, readContainerRows } from './containers-feed.js';
+import { containerSourceIds, ksmTargets, readContainerRows, recomputeOnSources } from './containers-feed.js';
 import { followSessionFeed, Recompute, type FeedSession, type SessionSource } from './session-feed.js';
 
 export const EMPTY_WORKLOADS: WorkloadsPayload = { source: 'api', note: null, workloads: [], nodes: [], tsMs: null };
@@ -52,23 +52,14 @@ export function startWorkloadsFeed(session: FeedSession, params: { namespace?: s
   const recompute = disposables.add(
     new Recompute(
       () => {
-        watched = new Set([...[...cadvisorTargets(session).values()].map((target) => target.targetId), ...session.targets.value.filter((target) => target.source === 'kube-state-metrics').map((target) => target.id)]);
+        watched = containerSourceIds(session);
         emit(readWorkloads(session, params.namespace ?? session.status.value.namespace ?? undefined, Date.now()));
       },
       // A short quiet time: a KSM scrape should show within its interval (scrapes of different targets rarely coincide anyway).
       { delayMs: 100, onError: (error) => log.error('workloads.list failed', error) },
     ),
   );
-  disposables.add(session.store.onAppend((event) => watched.has(event.targetId) && recompute.trigger()));
-  disposables.add(session.targets.subscribe(() => recompute.trigger()));
-  let namespace = session.status.value.namespace;
-  disposables.add(
-    session.status.subscribe((status) => {
-      if (status.namespace === namespace) return;
-      namespace = status.namespace;
-      recompute.trigger();
-    }),
-  );
+  disposables.add(recomputeOnSources(session, recompute, () => watched));
   if (session.cache) disposables.add(session.cache.onAnyChange((resource) => resource !== 'services' && resource !== 'endpointslices' && resource !== 'endpoints' && recompute.trigger()));
   return disposables;
 }

@@ -1,28 +1,10 @@
 import type { CgroupFigureName, CgroupRow } from '../../preload/contract/index.js';
-import { structureIdOf } from '../../main/model/cgroup/tree-payload.js';
+import { structureIdOf, TREE_FIGURES } from '../../main/model/cgroup/tree-payload.js';
 import type { CgroupTree } from '../../renderer/views/cgroups/cgroup-tree.js';
-
-const FIGURES: CgroupFigureName[] = [
-  'cpuCores',
-  'cpuUsageSeconds',
-  'cpuLimitCores',
-  'throttledShare',
-  'memoryWorkingSetBytes',
-  'memoryLimitBytes',
-  'ioReadBytesPerSec',
-  'ioWriteBytesPerSec',
-  'networkRxBytesPerSec',
-  'networkTxBytesPerSec',
-  'oomEvents',
-  'processes',
-  'pressureCpuWaitingShare',
-  'pressureMemoryWaitingShare',
-  'pressureIoWaitingShare',
-];
 
 /** A hand-made `cgroups.tree` payload: rows as [segment, parent, name, kind] with CPU cores and memory per row. */
 export function handPayload(rows: [string, number, string, CgroupRow['kind'], number | null, number | null][], intervalMs: number | null = 10_000): CgroupTree {
-  const figures = Object.fromEntries(FIGURES.map((name) => [name, rows.map(() => null)])) as unknown as Record<CgroupFigureName, (number | null)[]>;
+  const figures = Object.fromEntries(TREE_FIGURES.map((name) => [name, rows.map(() => null)])) as unknown as Record<CgroupFigureName, (number | null)[]>;
   figures.cpuCores = rows.map((row) => row[4]);
   figures.memoryWorkingSetBytes = rows.map((row) => row[5]);
   const structureRows: CgroupRow[] = rows.map(([segment, parent, name, kind]) => ({ segment, parent, name, kind, qos: kind === 'qos' ? 'burstable' : null, isReported: kind !== 'unaccounted', pod: -1, container: null }));
@@ -122,7 +104,7 @@ export function syntheticCgroupTree(variant: number, pods = 237, node = 'bench-n
     drafts[drafts[i].parent].cpu += drafts[i].cpu;
     drafts[drafts[i].parent].memory += drafts[i].memory;
   }
-  const figures = Object.fromEntries(FIGURES.map((name) => [name, drafts.map(() => null)])) as unknown as Record<CgroupFigureName, (number | null)[]>;
+  const figures = Object.fromEntries(TREE_FIGURES.map((name) => [name, drafts.map(() => null)])) as unknown as Record<CgroupFigureName, (number | null)[]>;
   figures.cpuCores = drafts.map((draft) => Number(draft.cpu.toPrecision(6)));
   figures.cpuUsageSeconds = drafts.map((draft) => Math.round(draft.cpu * 86_400));
   figures.memoryWorkingSetBytes = drafts.map((draft) => draft.memory);

@@ -1,3 +1,4 @@
+import type { CgroupTreePayload } from '../../../preload/contract/index.js';
 import { normalizeCgroupPath, parentCgroupPath, parseCgroupPath } from './names.js';
 import type { CgroupNode, CgroupSample, CgroupTree } from './tree.js';
 
@@ -351,15 +352,8 @@ export interface CgroupSummaryNode extends Omit<CgroupNode, 'children'> {
   children: CgroupSummaryNode[];
 }
 
-/** Node-level totals that count each pod once (pod cgroup, never pod + sandbox + containers). */
-export interface CgroupTotals {
-  pods: number;
-  containers: number;
-  sandboxes: number;
-  podsCpuCores: number | null;
-  podsCpuUsageSeconds: number | null;
-  podsMemoryWorkingSetBytes: number | null;
-}
+/** Node-level totals that count each pod once (pod cgroup, never pod + sandbox + containers): what the tree payload carries. */
+export type CgroupTotals = CgroupTreePayload['totals'];
 
 export interface CgroupSummary {
   root: CgroupSummaryNode;
