@@ -11,6 +11,8 @@ export interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread CPU time of the event, µs (absent on some events). */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { name?: string; src_func?: string };
@@ -25,6 +27,12 @@ export interface UpdateBusy {
   gcMs: number;
   /** Everything else: the WebSocket message with the script of the update and the canvas rasterised as it ends. */
   otherMs: number;
+  /**
+   * The thread's CPU time in those tasks (their `tdur`, pro rata where a task is cut by a mark):
+   * wall time minus the time the thread waited for a core, which on a loaded machine separates
+   * the page's own work from the scheduler's.
+   */
+  cpuMs: number;
 }
 
 /**
@@ -52,7 +60,7 @@ export function busyPerUpdate(events: readonly TraceEvent[]): UpdateBusy[] {
   for (const start of starts) {
     const end = ends.find((candidate) => candidate > start);
     if (end === undefined) break;
-    const update: UpdateBusy = { totalMs: 0, frameMs: 0, gcMs: 0, otherMs: 0 };
+    const update: UpdateBusy = { totalMs: 0, frameMs: 0, gcMs: 0, otherMs: 0, cpuMs: 0 };
     let reached = start;
     for (const task of tasks) {
       const from = Math.max(task.ts, reached);
@@ -61,6 +69,7 @@ export function busyPerUpdate(events: readonly TraceEvent[]): UpdateBusy[] {
       const ms = (to - from) / 1000;
       reached = to;
       update.totalMs += ms;
+      if (task.dur) update.cpuMs += ((task.tdur ?? task.dur) * (to - from)) / task.dur / 1000;
       const poster = task.args?.src_func ?? '';
       if (FRAME_POSTERS.test(poster)) update.frameMs += ms;
       else if (GC_POSTERS.test(poster)) update.gcMs += ms;

@@ -48,15 +48,22 @@ function hex(seed: number, length: number): string {
  * A systemd-driver node of 51 + 4 × `pods` cgroups (1,000 with the default 237 pods plus one
  * unaccounted row): kubepods → Guaranteed pods and the burstable/besteffort QoS slices → pods →
  * two containers and a sandbox each, system.slice with 40 services, user.slice with 5 scopes.
- * Structure and names are fixed; figures come from `variant`, so consecutive variants reorder a
- * CPU-sorted table and resize the map, and equal variants give equal payloads.
+ * Structure and names are fixed; figures come from `variant`, and equal variants give equal
+ * payloads. `shuffled` figures are drawn afresh for every variant, so consecutive variants reorder
+ * a CPU-sorted table from top to bottom (the worst case for a live table); `drifting` figures move
+ * by a few per cent around fixed values, as a node's containers do from one scrape to the next,
+ * so the order mostly holds.
  */
-export function syntheticCgroupTree(variant: number, pods = 237, node = 'bench-node'): CgroupTree {
+export function syntheticCgroupTree(variant: number, pods = 237, node = 'bench-node', movement: 'shuffled' | 'drifting' = 'shuffled'): CgroupTree {
   const next = random(variant + 1);
+  const base = movement === 'drifting' ? random(1) : next;
   type Draft = { segment: string; parent: number; name: string; kind: CgroupRow['kind']; qos: CgroupRow['qos']; pod: number; container: CgroupRow['container']; cpu: number; memory: number };
   const drafts: Draft[] = [];
   const add = (draft: Omit<Draft, 'cpu' | 'memory'>, leaf: boolean): number => {
-    drafts.push({ ...draft, cpu: leaf ? next() * 0.2 : 0, memory: leaf ? Math.round(next() * 256) * 2 ** 20 : 0 });
+    // Drifting: CPU ±5 %, memory ±1 MiB around this leaf's fixed values.
+    const cpu = leaf ? base() * 0.2 * (movement === 'drifting' ? 0.95 + next() * 0.1 : 1) : 0;
+    const memoryMiB = leaf ? Math.max(0, Math.round(base() * 256) + (movement === 'drifting' ? Math.round(next() * 2 - 1) : 0)) : 0;
+    drafts.push({ ...draft, cpu, memory: memoryMiB * 2 ** 20 });
     return drafts.length - 1;
   };
   const root = add({ segment: '/', parent: -1, name: '/', kind: 'root', qos: null, pod: -1, container: null }, false);

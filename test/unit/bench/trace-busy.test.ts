@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { busyPerUpdate, END_MARK, START_MARK, type TraceEvent } from '../../bench/trace-busy.js';
 
 const MAIN = { pid: 7, tid: 7 };
-const task = (ts: number, dur: number, poster: string, where = MAIN): TraceEvent => ({ name: 'ThreadControllerImpl::RunTask', ph: 'X', ts, dur, ...where, args: { src_func: poster } });
+const task = (ts: number, dur: number, poster: string, where = MAIN, tdur = dur / 2): TraceEvent => ({ name: 'ThreadControllerImpl::RunTask', ph: 'X', ts, dur, tdur, ...where, args: { src_func: poster } });
 const mark = (name: string, ts: number): TraceEvent => ({ name, ph: 'I', ts, ...MAIN });
 const threads: TraceEvent[] = [
   { name: 'thread_name', ph: 'M', ts: 0, ...MAIN, args: { name: 'CrRendererMain' } },
@@ -24,7 +24,8 @@ describe('main-thread time per update from a trace', () => {
       mark(END_MARK, 18_200),
       task(18_300, 2_000, 'PostDispatchNextMessageFromPipe'),
     ];
-    expect(busyPerUpdate(events)).toEqual([{ totalMs: 14, frameMs: 8, gcMs: 1, otherMs: 5 }]);
+    // CPU time: each task ran on a core half its wall time; the message task counts for the 5 of its 5.5 ms inside the span.
+    expect(busyPerUpdate(events)).toEqual([{ totalMs: 14, frameMs: 8, gcMs: 1, otherMs: 5, cpuMs: 7 }]);
   });
 
   it('pairs each start with the next end and leaves out an update whose end is not in the trace', () => {
