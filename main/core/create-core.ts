@@ -110,7 +110,9 @@ export function createCore(options: CoreOptions): Core {
         current.set(session);
         return session.start();
       }
-      // Resolve first: a context that does not exist must not close the one that works.
+      // Resolve first: a context that does not exist must not close the one that works. Files it
+      // names outside ~/.kube are read only once the user allowed it (resolving reads the CA).
+      await kubeconfig.prepareOpen(request.context);
       const context = kubeconfig.current.resolve(request.context);
       await closeCurrent();
       const session = new ClusterSession({ context, log, intervalMs: options.intervalMs, namespace: request.namespace, firstScrape: options.firstScrape });

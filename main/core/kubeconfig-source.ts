@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { ContextSummary, ExecConsentRequest } from '../../preload/contract/index.js';
 import { ExecConsent, defaultConsentStorePath, type ConsentDecision, type ConsentRequest } from '../kubeconfig/exec-consent.js';
 import { loadPluginPolicy } from '../kubeconfig/kuberc.js';
@@ -32,8 +33,8 @@ export interface KubeconfigSourceOptions {
 
 /**
  * The kubeconfig as the core sees it: loaded with kubectl's rules, reloaded when a file changes, and
- * the one place exec-plugin consent is asked. Pending consent requests are published so the UI can
- * show the dialog; `answer` settles them.
+ * the one place consent is asked (exec plugins, files outside ~/.kube). Pending consent requests are
+ * published so the UI can show the dialog; `answer` settles them.
  */
 export class KubeconfigSource implements Disposable {
   readonly contexts: ValueCell<ContextsPayload>;
@@ -69,6 +70,21 @@ export class KubeconfigSource implements Disposable {
     // A new file may have appeared in $KUBECONFIG; watch the current list.
     void this.#watch.dispose();
     this.#watch = this.#watchFiles();
+  }
+
+  /**
+   * Before a context is opened and resolved (which reads its CA file). Refusals given so far are
+   * forgotten: choosing a context again is how the user asks to be asked again (a retrying watch
+   * must not reopen the dialog, a click must). In the app, files the context names outside
+   * ~/.kube are read only with the user's permission (SEC-13), asked like an exec plugin; the
+   * command line reads them as kubectl does: whoever typed the command chose the kubeconfig.
+   */
+  async prepareOpen(contextName?: string): Promise<void> {
+    this.#consent.clearDenials();
+    if ((this.#options.execConsent ?? 'ask') !== 'ask') return;
+    const wanted = this.#set.filesOutside(contextName, join(this.#options.home ?? homedir(), '.kube'));
+    if (!wanted) return;
+    await this.#consent.ensure({ kind: 'files', files: wanted.files, contextName: wanted.contextName, kubeconfigPath: wanted.kubeconfigPath, server: wanted.server, command: '', args: [], envNames: [] });
   }
 
   answer(id: string, decision: ConsentDecision): void {
@@ -122,7 +138,17 @@ export class KubeconfigSource implements Disposable {
   #ask(request: ConsentRequest): Promise<ConsentDecision> {
     return new Promise((resolve) => {
       const id = randomUUID();
-      const visible: ExecConsentRequest = { id, ...request, args: [...request.args], envNames: [...request.envNames] };
+      const visible: ExecConsentRequest = {
+        id,
+        kind: request.kind ?? 'exec',
+        files: [...(request.files ?? [])],
+        contextName: request.contextName,
+        kubeconfigPath: request.kubeconfigPath,
+        command: request.command,
+        args: [...request.args],
+        envNames: [...request.envNames],
+        server: request.server,
+      };
       this.#waiting.set(id, { request: visible, resolve });
       this.consents.set([...this.#waiting.values()].map((entry) => entry.request));
     });

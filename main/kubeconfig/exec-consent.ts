@@ -9,10 +9,17 @@ import { redactText } from '../util/log.js';
  * kubeconfig can name any program, so Slicewise shows the exact command, args, env names, server
  * and kubeconfig path and runs nothing until the user agrees. "Always" is remembered per
  * (kubeconfig path, absolute command, args, env names): changing any of them asks again.
+ * The same consent covers files a kubeconfig names outside ~/.kube (SEC-13: a certificate
+ * authority, client certificate or key, token file): an imported kubeconfig could point them at
+ * any file of the user's, so they are listed and read only once allowed, per (kubeconfig, files).
  */
 
 /** What the user is asked to allow. Env values are never part of it: they may be secrets. */
 export interface ConsentRequest {
+  /** Running an exec plugin (the default), or reading files the kubeconfig names outside ~/.kube. */
+  kind?: 'exec' | 'files';
+  /** For `files`: the absolute paths that would be read (command, args and envNames are empty). */
+  files?: string[];
   contextName: string;
   kubeconfigPath: string;
   /** Absolute path of the program that would run. */
@@ -35,6 +42,7 @@ interface StoredConsent {
   command: string;
   args: string[];
   envNames: string[];
+  files?: string[];
   allowedAtMs: number;
 }
 
@@ -43,9 +51,11 @@ interface ConsentFile {
   allowed: StoredConsent[];
 }
 
-/** Stable identity of a request: what runs, with what, because of which file. */
-export function consentKey(request: Pick<ConsentRequest, 'kubeconfigPath' | 'command' | 'args' | 'envNames'>): string {
-  return createHash('sha256').update(JSON.stringify([request.kubeconfigPath, request.command, request.args, request.envNames])).digest('hex');
+/** Stable identity of a request: what runs, with what, because of which file (or which files are read). */
+export function consentKey(request: Pick<ConsentRequest, 'kind' | 'files' | 'kubeconfigPath' | 'command' | 'args' | 'envNames'>): string {
+  // Exec identities hash as they always did, so remembered answers stay valid.
+  const identity = request.kind === 'files' ? ['files', request.kubeconfigPath, [...(request.files ?? [])].sort()] : [request.kubeconfigPath, request.command, request.args, request.envNames];
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
 /** Where "always" answers live: the per-user config folder (Electron passes its userData instead). */
@@ -106,6 +116,11 @@ export class ExecConsent {
     return asked;
   }
 
+  /** Forgets this session's refusals, so the next check asks again (the user chose a context anew). */
+  clearDenials(): void {
+    this.#denied.clear();
+  }
+
   /** Drops every answer for this request: session, denial and the remembered "always". */
   forget(request: ConsentRequest): void {
     const key = consentKey(request);
@@ -127,12 +142,20 @@ export class ExecConsent {
     if (decision === 'always' && this.#storePath) {
       const store = this.#readStore();
       store.allowed = store.allowed.filter((entry) => entry.key !== key);
-      store.allowed.push({ key, kubeconfigPath: request.kubeconfigPath, command: request.command, args: request.args, envNames: request.envNames, allowedAtMs: Date.now() });
+      store.allowed.push({ key, kubeconfigPath: request.kubeconfigPath, command: request.command, args: request.args, envNames: request.envNames, ...(request.files ? { files: request.files } : {}), allowedAtMs: Date.now() });
       this.#writeStore(store);
     }
   }
 
   #refusal(request: ConsentRequest, declined: boolean): AppError {
+    if (request.kind === 'files') {
+      const files = (request.files ?? []).join(', ');
+      const what = `the files ${files} that context "${request.contextName}" names (from ${request.kubeconfigPath})`;
+      if (declined) return new AppError('consent-required', `You did not allow Slicewise to read ${what}, so it cannot connect to ${request.server}.`, { hint: 'Choose the context again to be asked again.' });
+      return new AppError('consent-required', `Slicewise needs your permission to read ${what} to connect to ${request.server}; allow it in the Slicewise window.`, {
+        hint: 'They are outside ~/.kube; a kubeconfig from elsewhere could name any of your files.',
+      });
+    }
     const commandLine = redactText(describeCommand(request.command, request.args));
     const what = `the credential plugin \`${commandLine}\` for context "${request.contextName}" (from ${request.kubeconfigPath})`;
     if (declined) {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, delimiter, join, resolve as resolvePath } from 'node:path';
+import { basename, delimiter, join, resolve as resolvePath, sep } from 'node:path';
 import type { ContextSummary } from '../../preload/contract/index.js';
 import { AppError } from '../util/app-error.js';
 import { authKindOf, createCredentials, type CredentialOptions, type Credentials } from './credentials.js';
@@ -82,6 +82,21 @@ export interface KubeconfigSet {
    * Throws `AppError` when the context does not exist or is incomplete.
    */
   resolve(contextName?: string): ResolvedContext;
+  /**
+   * The files `contextName` would read that lie outside `kubeDir` (~/.kube): the certificate
+   * authority, client certificate and key, token file — not the exec command, which has its own
+   * consent. Reads nothing; null when there are none or the context does not resolve (resolve
+   * then says why).
+   */
+  filesOutside(contextName: string | undefined, kubeDir: string): FilesToRead | null;
+}
+
+/** Files a context names outside ~/.kube, for the consent view (SEC-13). */
+export interface FilesToRead {
+  contextName: string;
+  kubeconfigPath: string;
+  server: string;
+  files: string[];
 }
 
 export interface LoadOptions {
@@ -148,7 +163,22 @@ export function loadKubeconfig(paths?: readonly string[], options: LoadOptions =
     problems,
     merged,
     resolve: (contextName) => resolveContext(merged, contextName ?? currentContext, options.credentials ?? {}),
+    filesOutside: (contextName, kubeDir) => filesOutside(merged, contextName ?? currentContext, kubeDir),
   };
+}
+
+function filesOutside(merged: MergedKubeconfig, contextName: string | undefined, kubeDir: string): FilesToRead | null {
+  const context = contextName ? merged.contexts.get(contextName) : undefined;
+  const cluster = context ? merged.clusters.get(context.cluster) : undefined;
+  if (!context || !cluster) return null;
+  const user = context.user ? merged.users.get(context.user) : undefined;
+  // Paths are absolute already (the parser resolves them against their kubeconfig's folder); the
+  // CA file and client certificate and key are read only without their inline data; a token file
+  // always (it wins over an inline token, as in kubectl).
+  const named = [cluster.certificateAuthorityData ? undefined : cluster.certificateAuthority, user?.clientCertificateData ? undefined : user?.clientCertificate, user?.clientKeyData ? undefined : user?.clientKey, user?.tokenFile];
+  const inside = resolvePath(kubeDir) + sep;
+  const files = [...new Set(named.filter((path): path is string => Boolean(path) && !resolvePath(path!).startsWith(inside)))];
+  return files.length === 0 ? null : { contextName: context.name, kubeconfigPath: context.sourcePath, server: cluster.server ?? '', files };
 }
 
 function summarise(context: ContextEntry, merged: MergedKubeconfig): ContextSummary {

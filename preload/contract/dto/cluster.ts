@@ -80,12 +80,18 @@ export interface ResourceStatus {
   lastError?: string;
 }
 
-/** An exec credential plugin waiting for the user's permission to run (security.md §3). */
+/**
+ * A permission the user is asked for before connecting (security.md §3): an exec credential plugin
+ * to run (SEC-12), or files the kubeconfig names outside ~/.kube to read (SEC-13).
+ */
 export interface ExecConsentRequest {
   id: string;
+  kind: 'exec' | 'files';
+  /** For `files`: the absolute paths that would be read; empty for `exec`. */
+  files: string[];
   contextName: string;
   kubeconfigPath: string;
-  /** Absolute path of the command as it will be run. */
+  /** Absolute path of the command as it will be run (empty for `files`). */
   command: string;
   args: string[];
   /** Names only; values are never shown or sent. */

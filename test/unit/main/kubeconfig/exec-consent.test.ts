@@ -117,3 +117,35 @@ describe('consent helpers', () => {
     expect(describeCommand('/bin/plugin', ['get', '; rm -rf ~', "it's"])).toBe(`/bin/plugin get '; rm -rf ~' 'it'\\''s'`);
   });
 });
+
+describe('consent to read files outside ~/.kube (SEC-13)', () => {
+  const files: ConsentRequest = { kind: 'files', files: ['/tmp/ca.crt', '/srv/me.key'], contextName: 'prod', kubeconfigPath: '/tmp/imported.yaml', command: '', args: [], envNames: [], server: 'https://prod.example:443' };
+
+  it('keys exec requests as before (remembered answers stay valid) and file requests by their set of files', async () => {
+    const { createHash } = await import('node:crypto');
+    expect(consentKey(request)).toBe(createHash('sha256').update(JSON.stringify([request.kubeconfigPath, request.command, request.args, request.envNames])).digest('hex'));
+    expect(consentKey(files)).toBe(consentKey({ ...files, files: ['/srv/me.key', '/tmp/ca.crt'] }));
+    expect(consentKey(files)).not.toBe(consentKey({ ...files, files: ['/tmp/ca.crt'] }));
+  });
+
+  it('remembers "always" for the same files and names them when refused', async () => {
+    const storePath = join(dir.path, 'consent.json');
+    const { asked, consent } = prompting(['always', 'deny']);
+    await consent(storePath).ensure(files);
+    await consent(storePath).ensure(files);
+    expect(asked).toHaveLength(1);
+    await expect(consent(storePath).ensure({ ...files, files: ['/etc/shadow'] })).rejects.toMatchObject({ code: 'consent-required', message: expect.stringContaining('/etc/shadow') });
+    await expect(new ExecConsent().ensure(files)).rejects.toMatchObject({ message: expect.stringContaining('read the files /tmp/ca.crt, /srv/me.key') });
+  });
+
+  it('asks again after clearDenials, as when the user chooses the context anew', async () => {
+    const { asked, consent } = prompting(['deny', 'once']);
+    const shared = consent();
+    await expect(shared.ensure(files)).rejects.toMatchObject({ code: 'consent-required' });
+    await expect(shared.ensure(files)).rejects.toMatchObject({ code: 'consent-required' });
+    expect(asked).toHaveLength(1);
+    shared.clearDenials();
+    await shared.ensure(files);
+    expect(asked).toHaveLength(2);
+  });
+});
