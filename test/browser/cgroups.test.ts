@@ -225,6 +225,25 @@ describe('browser: the Cgroups view on the demo cluster', () => {
     await expect.poll(() => keysOf(table.locator('[role=row][aria-expanded=true]'))).toEqual(expandedBefore);
   });
 
+  it('pauses on z or the button: the view holds still while readings arrive, and resumes with the newest', async () => {
+    const { page } = browser;
+    const view = page.getByTestId('cgroups-view');
+    const pause = page.getByTestId('cgroups-pause');
+    await nextUpdate(page);
+    await page.getByTestId('cgroup-table').focus();
+    await page.keyboard.press('z');
+    expect(await pause.getAttribute('aria-pressed')).toBe('true');
+    const frozen = await view.getAttribute('data-ts');
+    // Readings keep coming (the button counts them) while the view shows the one it had.
+    await expect.poll(() => pause.textContent(), { timeout: 30_000 }).toMatch(/^Resume \(\d+ new\)$/);
+    expect(await view.getAttribute('data-ts')).toBe(frozen);
+    expect(await page.getByTestId('cgroups-totals').textContent()).toContain('paused');
+    await pause.click();
+    expect(await pause.textContent()).toBe('Pause');
+    await expect.poll(() => view.getAttribute('data-ts')).not.toBe(frozen);
+    expect(Number(await view.getAttribute('data-ts'))).toBeGreaterThan(Number(frozen));
+  });
+
   it('loads without CSP violations or script errors', () => {
     expect(browser.problems).toEqual([]);
   });
