@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openBrowser, type BrowserSession } from '../helpers/browser.js';
 import { startWebMode, type WebMode } from '../helpers/web-mode.js';
 import { startSimulator, type Simulator } from '../helpers/sim.js';
+import { writeKubeconfig } from '../helpers/kubeconfig.js';
 import { tempDir } from '../helpers/processes.js';
 
 // security.md SEC-13: a kubeconfig from elsewhere whose certificate authority lies outside ~/.kube.
@@ -18,31 +19,15 @@ describe('browser: files a kubeconfig names outside ~/.kube are read only with p
 
   beforeAll(async () => {
     sim = await startSimulator({ scenario: 'minimal' });
-    mkdirSync(join(dir.path, 'downloads'));
     mkdirSync(join(dir.path, 'home', '.kube'), { recursive: true });
+    mkdirSync(join(dir.path, 'downloads'));
     writeFileSync(ca, sim.caPem);
-    const kubeconfig = join(dir.path, 'downloads', 'imported.yaml');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
-kind: Config
-current-context: imported
-clusters:
-- name: sim
-  cluster:
-    server: ${sim.url}
-    certificate-authority: cluster-ca.pem
-users:
-- name: me
-  user:
-    token: ${sim.token}
-contexts:
-- name: imported
-  context:
-    cluster: sim
-    user: me
-`,
-    );
+    const kubeconfig = writeKubeconfig(join(dir.path, 'downloads', 'imported.yaml'), {
+      'current-context': 'imported',
+      clusters: [{ name: 'sim', cluster: { server: sim.url, 'certificate-authority': 'cluster-ca.pem' } }],
+      users: [{ name: 'me', user: { token: sim.token } }],
+      contexts: [{ name: 'imported', context: { cluster: 'sim', user: 'me' } }],
+    });
     web = await startWebMode(['--kubeconfig', kubeconfig], { HOME: join(dir.path, 'home'), XDG_CONFIG_HOME: join(dir.path, 'config') });
     browser = await openBrowser({ viewport: { width: 1400, height: 900 } });
   });

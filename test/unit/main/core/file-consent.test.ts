@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ExecConsentRequest } from '../../../../preload/contract/index.js';
 import { createCore, type Core } from '../../../../main/core/create-core.js';
 import { Logger, nullSink } from '../../../../main/util/log.js';
+import { writeKubeconfig } from '../../../helpers/kubeconfig.js';
 import { tempDir } from '../../../helpers/processes.js';
 
 // Every read of a file's contents through node:fs is recorded: "nothing is read before approval"
@@ -56,23 +57,12 @@ function importedKubeconfig(): { kubeconfig: string; home: string; ca: string; k
   const ca = join(elsewhere, 'ca.crt');
   const key = join(dir.path, 'secrets', 'id.key');
   writeFileSync(ca, 'not a certificate');
-  const kubeconfig = join(elsewhere, 'imported.yaml');
-  writeFileSync(
-    kubeconfig,
-    `apiVersion: v1
-kind: Config
-current-context: imported
-clusters:
-- name: k
-  cluster: {server: 'https://127.0.0.1:9', certificate-authority: ca.crt}
-users:
-- name: u
-  user: {client-certificate-data: eA==, client-key: ${key}}
-contexts:
-- name: imported
-  context: {cluster: k, user: u}
-`,
-  );
+  const kubeconfig = writeKubeconfig(join(elsewhere, 'imported.yaml'), {
+    'current-context': 'imported',
+    clusters: [{ name: 'k', cluster: { server: 'https://127.0.0.1:9', 'certificate-authority': 'ca.crt' } }],
+    users: [{ name: 'u', user: { 'client-certificate-data': 'eA==', 'client-key': key } }],
+    contexts: [{ name: 'imported', context: { cluster: 'k', user: 'u' } }],
+  });
   return { kubeconfig, home, ca, key };
 }
 
@@ -110,24 +100,13 @@ describe('files a kubeconfig names outside ~/.kube (SEC-13)', () => {
 
   it('asks nothing for files inside ~/.kube or given inline', async () => {
     const { home } = importedKubeconfig();
-    const inside = join(home, '.kube', 'config');
     writeFileSync(join(home, '.kube', 'ca.crt'), 'not a certificate');
-    writeFileSync(
-      inside,
-      `apiVersion: v1
-kind: Config
-current-context: home
-clusters:
-- name: k
-  cluster: {server: 'https://127.0.0.1:9', certificate-authority: ca.crt}
-users:
-- name: u
-  user: {token: abc}
-contexts:
-- name: home
-  context: {cluster: k, user: u}
-`,
-    );
+    const inside = writeKubeconfig(join(home, '.kube', 'config'), {
+      'current-context': 'home',
+      clusters: [{ name: 'k', cluster: { server: 'https://127.0.0.1:9', 'certificate-authority': 'ca.crt' } }],
+      users: [{ name: 'u', user: { token: 'abc' } }],
+      contexts: [{ name: 'home', context: { cluster: 'k', user: 'u' } }],
+    });
     core = createCore({ front: 'web', log: new Logger(nullSink), kubeconfigPaths: [inside], home, consentStorePath: join(dir.path, 'consent.json'), prometheusSettingsPath: '' });
     const consents = consentsOf(core);
     await core.dispatcher.call('session.open', { context: 'home' });

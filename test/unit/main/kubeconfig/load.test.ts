@@ -254,29 +254,18 @@ describe('KubeconfigSet.resolve', () => {
 });
 
 describe('files a context names outside ~/.kube (SEC-13)', () => {
-  function kubeconfigWith(folder: string, user: string, cluster: string): string {
-    const path = join(folder, 'config');
-    writeFileSync(
-      path,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        'current-context: c',
-        'clusters:',
-        `- name: k\n  cluster:\n    server: https://10.0.0.1:6443\n${cluster}`,
-        'users:',
-        `- name: u\n  user:\n${user}`,
-        'contexts:',
-        '- name: c\n  context: {cluster: k, user: u}',
-        '',
-      ].join('\n'),
-    );
-    return path;
+  function kubeconfigWith(folder: string, user: Record<string, unknown>, cluster: Record<string, unknown>): string {
+    return writeKubeconfig(join(folder, 'config'), {
+      'current-context': 'c',
+      clusters: [{ name: 'k', cluster: { server: 'https://10.0.0.1:6443', ...cluster } }],
+      users: [{ name: 'u', user }],
+      contexts: [{ name: 'c', context: { cluster: 'k', user: 'u' } }],
+    });
   }
 
   it('lists the CA, client certificate and key and token file that lie outside the folder, and reads none of them', () => {
     const home = join(dir.path, 'home');
-    const path = kubeconfigWith(dir.path, '    client-certificate: /etc/ssl/private/me.crt\n    client-key: ../keys/me.key\n    tokenFile: /home/u/.kube/token', '    certificate-authority: ca.crt');
+    const path = kubeconfigWith(dir.path, { 'client-certificate': '/etc/ssl/private/me.crt', 'client-key': '../keys/me.key', tokenFile: '/home/u/.kube/token' }, { 'certificate-authority': 'ca.crt' });
     const set = loadKubeconfig([path]);
     // Relative paths are taken from the kubeconfig's folder; none of these files exist, and listing them reads nothing.
     expect(set.filesOutside(undefined, join(home, '.kube'))).toEqual({
@@ -292,7 +281,7 @@ describe('files a context names outside ~/.kube (SEC-13)', () => {
 
   it('leaves out files whose data is inline and gives null when nothing is left or the context is unknown', () => {
     const data = Buffer.from('x').toString('base64');
-    const path = kubeconfigWith(dir.path, `    client-certificate: /elsewhere/me.crt\n    client-certificate-data: ${data}\n    token: abc`, `    certificate-authority: /elsewhere/ca.crt\n    certificate-authority-data: ${data}`);
+    const path = kubeconfigWith(dir.path, { 'client-certificate': '/elsewhere/me.crt', 'client-certificate-data': data, token: 'abc' }, { 'certificate-authority': '/elsewhere/ca.crt', 'certificate-authority-data': data });
     const set = loadKubeconfig([path]);
     expect(set.filesOutside('c', '/home/u/.kube')).toBeNull();
     expect(set.filesOutside('nope', '/home/u/.kube')).toBeNull();
